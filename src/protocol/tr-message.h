@@ -136,6 +136,14 @@ gboolean     tr_message_reply_is_ok      (TrMessage *self);
 JsonObject  *tr_message_reply_get_result (TrMessage *self); /* transfer none; NULL on error replies */
 /* A TR_ERROR GError from an error reply; NULL for an ok reply. */
 GError      *tr_message_reply_dup_error  (TrMessage *self) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * Checks an ok reply's result against the result schema of the request it answers
+ * (docs/protocol.md, "Requests"), e.g. {"call": CallInfo} for TR_REQ_CALL_START. Error replies
+ * pass. Errors as tr_message_parse(), naming the field ("call.start result: field “call.id” …").
+ */
+gboolean     tr_message_reply_validate_result (TrMessage     *self,
+                                               TrMessageType  request_type,
+                                               GError       **error);
 
 /* Compact JSON text. */
 char        *tr_message_to_string (TrMessage *self, gsize *length) G_GNUC_WARN_UNUSED_RESULT;

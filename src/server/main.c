@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "TrServer"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tr-admin.h"
+#include "tr-server.h"
+
+static gboolean verbose;
+static gboolean use_journal;
+
+static gboolean
+is_our_domain (const char *domain)
+{
+  return domain != NULL && domain[0] == 'T' && domain[1] == 'r';
+}
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  const char *domain = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+      {
+        domain = fields[i].value;
+        break;
+      }
+
+  if ((log_level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) != 0
+      && !(verbose && is_our_domain (domain))
+      && g_log_writer_default_would_drop (log_level, domain))
+    return G_LOG_WRITER_HANDLED;
+
+  if (use_journal && g_log_writer_journald (log_level, fields, n_fields, user_data)
+                       == G_LOG_WRITER_HANDLED)
+    return G_LOG_WRITER_HANDLED;
+
+  {
+    /* Everything to stderr: stdout carries only the "listening on" line. */
+    g_autofree char *line = g_log_writer_format_fields (log_level, fields, n_fields,
+                                                        g_log_writer_supports_color (
+                                                          fileno (stderr)));
+    fprintf (stderr, "%s\n", line);
+    fflush (stderr);
+  }
+  return G_LOG_WRITER_HANDLED;
+}
+
+/* One descriptor per agent: lift the soft limit (often 1024) to the hard one. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        g_debug ("Cannot raise the file descriptor limit");
+    }
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  GMainLoop *loop = user_data;
+
+  g_main_loop_quit (loop);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *listen = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_auto (GStrv) scopes = NULL;
+  gboolean allow_insecure = FALSE;
+  gint64 ttl = TR_ADMIN_DEFAULT_TTL;
+  GOptionEntry entries[] = {
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
+      "Address to listen on (default " TR_SERVER_DEFAULT_LISTEN "; port 0: any free port)",
+      "HOST:PORT" },
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Database, secret and admin key (default $XDG_DATA_HOME/transfer-server)", "DIR" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM certificate (https/wss)",
+      "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key", "FILE" },
+    { "allow-insecure", 0, 0, G_OPTION_ARG_NONE, &allow_insecure,
+      "Allow plain HTTP on a non-loopback address", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Debug messages of the server", NULL },
+    { "ttl", 0, 0, G_OPTION_ARG_INT64, &ttl, "token issue: lifetime in seconds (default 86400)",
+      "SECONDS" },
+    { "scope", 0, 0, G_OPTION_ARG_STRING_ARRAY, &scopes, "token issue: scope (call)", "SCOPE" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TrServer) server = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autofree char *uri = NULL;
+
+  setlocale (LC_ALL, "");
+  signal (SIGPIPE, SIG_IGN);
+  /* The data dir holds the secret, the admin key and the database: owner only. */
+  umask (077);
+
+  use_journal = g_log_writer_is_journald (fileno (stderr));
+  g_log_set_writer_func (log_writer, NULL, NULL);
+
+  context = g_option_context_new ("[user add ID NAME | user list | user remove ID | "
+                                  "token issue ID | token revoke JTI]");
+  g_option_context_set_summary (context,
+                                "The Transfer calling server: identities, signaling and "
+                                "service lines. Without a command it serves.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "transfer-server: %s\n", error->message);
+      return 2;
+    }
+
+  if (data_dir == NULL)
+    data_dir = g_build_filename (g_get_user_data_dir (), "transfer-server", NULL);
+
+  if (argc > 1)
+    return tr_admin_run (data_dir, argv + 1, ttl, (const char * const *) scopes);
+
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      fprintf (stderr, "transfer-server: --tls-cert and --tls-key go together\n");
+      return 2;
+    }
+
+  raise_fd_limit ();
+  server = tr_server_new (data_dir, &error);
+  if (server == NULL)
+    {
+      g_critical ("%s", error->message);
+      return 1;
+    }
+  if (tls_cert != NULL && !tr_server_set_tls_files (server, tls_cert, tls_key, &error))
+    {
+      g_critical ("Cannot load the TLS certificate: %s", error->message);
+      return 1;
+    }
+  if (!tr_server_listen (server, listen ? listen : TR_SERVER_DEFAULT_LISTEN, allow_insecure,
+                         &error))
+    {
+      g_critical ("Cannot listen: %s", error->message);
+      return 1;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+
+  uri = tr_server_dup_uri (server);
+  printf ("listening on %s\n", uri);
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+
+  tr_server_shutdown (server, 1000);
+  g_clear_object (&server);
+  return 0;
+}
