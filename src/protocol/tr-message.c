@@ -752,36 +752,113 @@ validate_object (TrMessageType type,
 
 /* Parsing */
 
+/* The value of the four hex digits at @p, or -1. */
+static int
+hex4 (const char *p,
+      gsize       available)
+{
+  int value = 0;
+
+  if (available < 4)
+    return -1;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (p[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+
+  return value;
+}
+
 /*
- * Refuses JSON nested deeper than MAX_JSON_DEPTH without building anything, and anything but
- * whitespace after the top-level value (json-glib would ignore it).
+ * What json-glib 1.6 lets through and we do not: nesting deeper than MAX_JSON_DEPTH (its parser
+ * recurses), anything but whitespace after the top-level value, raw control characters in
+ * strings, "\u0000" (C strings would end there), lone UTF-16 surrogates (they would come out as
+ * invalid UTF-8 and break the peer a payload is relayed to), single-quoted strings, integers too
+ * long for 64 bits (silently clamped) and exponents that overflow a double (re-serialized as
+ * "inf", which is not JSON). One pass over the bytes, nothing built.
  */
 static gboolean
-json_shape_ok (const char *data,
-               gsize       length)
+json_prescan (const char *data,
+              gsize       length)
 {
   gboolean in_string = FALSE;
   gboolean closed = FALSE;
+  gboolean in_exponent = FALSE;
   guint    depth = 0;
+  guint    digits = 0;
+  guint    exponent_digits = 0;
 
   for (gsize i = 0; i < length; i++)
     {
-      char c = data[i];
+      guchar c = (guchar) data[i];
 
       if (in_string)
         {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
+          if (c == '"')
             in_string = FALSE;
+          else if (c < 0x20)
+            return FALSE;
+          else if (c == '\\' && i + 1 < length && data[i + 1] == 'u')
+            {
+              int unit = hex4 (data + i + 2, length - i - 2);
+
+              if (unit <= 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
+                return FALSE;
+              i += 5;
+              if (unit >= 0xD800 && unit <= 0xDBFF)
+                {
+                  int low;
+
+                  if (i + 2 >= length || data[i + 1] != '\\' || data[i + 2] != 'u')
+                    return FALSE;
+                  low = hex4 (data + i + 3, length - i - 3);
+                  if (low < 0xDC00 || low > 0xDFFF)
+                    return FALSE;
+                  i += 6;
+                }
+            }
+          else if (c == '\\')
+            i++;
+          continue;
         }
-      else if (closed)
+
+      /* Numbers: at most 18 digits before or after the point, exponents of 2 digits. */
+      if (g_ascii_isdigit (c))
+        {
+          if (in_exponent ? ++exponent_digits > 2 : ++digits > 18)
+            return FALSE;
+          continue;
+        }
+      if ((c == 'e' || c == 'E') && digits > 0 && !in_exponent)
+        {
+          in_exponent = TRUE;
+          exponent_digits = 0;
+          continue;
+        }
+      if ((c == '+' || c == '-') && in_exponent && exponent_digits == 0)
+        continue;
+      if (c == '.' && digits > 0 && !in_exponent)
+        {
+          digits = 0;
+          continue;
+        }
+      digits = 0;
+      in_exponent = FALSE;
+
+      if (closed)
         {
           if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
             return FALSE;
         }
       else if (c == '"')
         in_string = TRUE;
+      else if (c == '\'')
+        return FALSE;
       else if (c == '{' || c == '[')
         {
           if (++depth > MAX_JSON_DEPTH)
@@ -903,10 +980,11 @@ tr_message_parse (const char  *data,
       return NULL;
     }
 
-  if (!json_shape_ok (data, length))
+  if (!json_prescan (data, length))
     {
       g_set_error (error, TR_ERROR, TR_STATUS_MALFORMED_JSON,
-                   "JSON is nested deeper than %d levels or has trailing data", MAX_JSON_DEPTH);
+                   "Frame is not strict JSON (or is nested deeper than %d levels)",
+                   MAX_JSON_DEPTH);
       return NULL;
     }
 

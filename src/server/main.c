@@ -24,11 +24,30 @@ is_our_domain (const char *domain)
   return domain != NULL && domain[0] == 'T' && domain[1] == 'r';
 }
 
+/* Whether debug/info messages of @domain are wanted: --verbose (our domains) or
+ * G_MESSAGES_DEBUG (a list of domains, or "all"). */
+static gboolean
+debug_wanted (const char *domain)
+{
+  const char *env = g_getenv ("G_MESSAGES_DEBUG");
+
+  if (verbose && is_our_domain (domain))
+    return TRUE;
+  if (env == NULL || *env == '\0')
+    return FALSE;
+  if (strcmp (env, "all") == 0)
+    return TRUE;
+  if (domain == NULL)
+    return FALSE;
+  {
+    g_auto (GStrv) domains = g_strsplit_set (env, " ,", -1);
+
+    return g_strv_contains ((const char *const *)domains, domain);
+  }
+}
+
 static GLogWriterOutput
-log_writer (GLogLevelFlags   log_level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
+log_writer (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
   const char *domain = NULL;
 
@@ -39,20 +58,17 @@ log_writer (GLogLevelFlags   log_level,
         break;
       }
 
-  if ((log_level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) != 0
-      && !(verbose && is_our_domain (domain))
-      && g_log_writer_default_would_drop (log_level, domain))
+  if ((log_level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) != 0 && !debug_wanted (domain))
     return G_LOG_WRITER_HANDLED;
 
-  if (use_journal && g_log_writer_journald (log_level, fields, n_fields, user_data)
-                       == G_LOG_WRITER_HANDLED)
+  if (use_journal
+      && g_log_writer_journald (log_level, fields, n_fields, user_data) == G_LOG_WRITER_HANDLED)
     return G_LOG_WRITER_HANDLED;
 
   {
     /* Everything to stderr: stdout carries only the "listening on" line. */
-    g_autofree char *line = g_log_writer_format_fields (log_level, fields, n_fields,
-                                                        g_log_writer_supports_color (
-                                                          fileno (stderr)));
+    g_autofree char *line = g_log_writer_format_fields (
+        log_level, fields, n_fields, g_log_writer_supports_color (fileno (stderr)));
     fprintf (stderr, "%s\n", line);
     fflush (stderr);
   }
@@ -90,16 +106,15 @@ main (int argc, char *argv[])
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_auto (GStrv) scopes = NULL;
-  gboolean allow_insecure = FALSE;
-  gint64 ttl = TR_ADMIN_DEFAULT_TTL;
+  gboolean     allow_insecure = FALSE;
+  gint64       ttl = TR_ADMIN_DEFAULT_TTL;
   GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       "Address to listen on (default " TR_SERVER_DEFAULT_LISTEN "; port 0: any free port)",
       "HOST:PORT" },
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
       "Database, secret and admin key (default $XDG_DATA_HOME/transfer-server)", "DIR" },
-    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM certificate (https/wss)",
-      "FILE" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM certificate (https/wss)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key", "FILE" },
     { "allow-insecure", 0, 0, G_OPTION_ARG_NONE, &allow_insecure,
       "Allow plain HTTP on a non-loopback address", NULL },
@@ -125,9 +140,8 @@ main (int argc, char *argv[])
 
   context = g_option_context_new ("[user add ID NAME | user list | user remove ID | "
                                   "token issue ID | token revoke JTI]");
-  g_option_context_set_summary (context,
-                                "The Transfer calling server: identities, signaling and "
-                                "service lines. Without a command it serves.");
+  g_option_context_set_summary (context, "The Transfer calling server: identities, signaling and "
+                                         "service lines. Without a command it serves.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -135,11 +149,15 @@ main (int argc, char *argv[])
       return 2;
     }
 
+  /* Lets TR_DEBUG() skip formatting when nobody listens. */
+  g_log_set_debug_enabled (
+      verbose || (g_getenv ("G_MESSAGES_DEBUG") != NULL && *g_getenv ("G_MESSAGES_DEBUG") != '\0'));
+
   if (data_dir == NULL)
     data_dir = g_build_filename (g_get_user_data_dir (), "transfer-server", NULL);
 
   if (argc > 1)
-    return tr_admin_run (data_dir, argv + 1, ttl, (const char * const *) scopes);
+    return tr_admin_run (data_dir, argv + 1, ttl, (const char *const *)scopes);
 
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
@@ -151,18 +169,18 @@ main (int argc, char *argv[])
   server = tr_server_new (data_dir, &error);
   if (server == NULL)
     {
-      g_critical ("%s", error->message);
+      fprintf (stderr, "transfer-server: %s\n", error->message);
       return 1;
     }
   if (tls_cert != NULL && !tr_server_set_tls_files (server, tls_cert, tls_key, &error))
     {
-      g_critical ("Cannot load the TLS certificate: %s", error->message);
+      fprintf (stderr, "transfer-server: cannot load the TLS certificate: %s\n", error->message);
       return 1;
     }
   if (!tr_server_listen (server, listen ? listen : TR_SERVER_DEFAULT_LISTEN, allow_insecure,
                          &error))
     {
-      g_critical ("Cannot listen: %s", error->message);
+      fprintf (stderr, "transfer-server: cannot listen: %s\n", error->message);
       return 1;
     }
 

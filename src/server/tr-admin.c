@@ -48,28 +48,23 @@ tr_admin_remove_user (TrStore *store, const char *id, GError **error)
 }
 
 char *
-tr_admin_issue_token (TrStore            *store,
-                      GBytes             *secret,
-                      const char         *user,
-                      gint64              ttl,
-                      const char * const *scopes,
-                      char              **out_jti,
-                      gint64             *out_expires_at,
-                      GError            **error)
+tr_admin_issue_token (TrStore *store, GBytes *secret, const char *user, gint64 ttl,
+                      const char *const *scopes, char **out_jti, gint64 *out_expires_at,
+                      GError **error)
 {
-  static const char * const default_scopes[] = { "call", NULL };
-  g_autofree char *jti = NULL;
-  g_autofree char *token = NULL;
-  TrIdentity *identity;
-  TrTokenClaims claims = { 0 };
-  gint64 now;
-  gsize secret_length;
-  const guint8 *secret_data;
+  static const char *const default_scopes[] = { "call", NULL };
+  g_autofree char         *jti = NULL;
+  g_autofree char         *token = NULL;
+  TrIdentity              *identity;
+  TrTokenClaims            claims = { 0 };
+  gint64                   now;
+  gsize                    secret_length;
+  const guint8            *secret_data;
 
   if (ttl < 1 || ttl > TR_ADMIN_MAX_TTL)
     {
-      g_set_error (error, TR_ERROR, TR_STATUS_INVALID_FIELD,
-                   "“ttl” must be from 1 to %d seconds", TR_ADMIN_MAX_TTL);
+      g_set_error (error, TR_ERROR, TR_STATUS_INVALID_FIELD, "“ttl” must be from 1 to %d seconds",
+                   TR_ADMIN_MAX_TTL);
       return NULL;
     }
   if (scopes == NULL || scopes[0] == NULL)
@@ -84,8 +79,7 @@ tr_admin_issue_token (TrStore            *store,
   identity = user ? tr_store_lookup (store, user) : NULL;
   if (identity == NULL)
     {
-      g_set_error (error, TR_ERROR, TR_STATUS_UNKNOWN_IDENTITY, "No user “%s”",
-                   user ? user : "");
+      g_set_error (error, TR_ERROR, TR_STATUS_UNKNOWN_IDENTITY, "No user “%s”", user ? user : "");
       return NULL;
     }
   if (identity->service)
@@ -96,8 +90,8 @@ tr_admin_issue_token (TrStore            *store,
 
   now = g_get_real_time () / G_USEC_PER_SEC;
   jti = tr_secrets_random_id (NULL, 16);
-  claims.sub = (char *) user;
-  claims.scopes = (char **) scopes;
+  claims.sub = (char *)user;
+  claims.scopes = (char **)scopes;
   claims.iat = now;
   claims.exp = now + ttl;
   claims.jti = jti;
@@ -155,17 +149,14 @@ fail (GError *error)
 }
 
 int
-tr_admin_run (const char          *data_dir,
-              char               **args,
-              gint64               ttl,
-              const char * const  *scopes)
+tr_admin_run (const char *data_dir, char **args, gint64 ttl, const char *const *scopes)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (TrStore) store = NULL;
   g_autofree char *db_path = NULL;
-  guint n_args = args ? g_strv_length (args) : 0;
-  const char *noun;
-  const char *verb;
+  guint            n_args = args ? g_strv_length (args) : 0;
+  const char      *noun;
+  const char      *verb;
 
   if (n_args < 2)
     return usage ();

@@ -8,7 +8,7 @@
 
 struct _TrBasicLine
 {
-  GObject         parent_instance;
+  GObject parent_instance;
 
   TrBasicLineMode mode;
 };

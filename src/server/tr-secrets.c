@@ -36,7 +36,7 @@ tr_secrets_random (guint8 *buffer, gsize length, GError **error)
                        "Cannot read random bytes: %s", g_strerror (saved_errno));
           return FALSE;
         }
-      done += (gsize) n;
+      done += (gsize)n;
     }
 
   if (done < length)
@@ -65,7 +65,7 @@ tr_secrets_random (guint8 *buffer, gsize length, GError **error)
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot read /dev/urandom");
               return FALSE;
             }
-          done += (gsize) n;
+          done += (gsize)n;
         }
       close (fd);
     }
@@ -76,9 +76,9 @@ char *
 tr_secrets_random_id (const char *prefix, gsize n_bytes)
 {
   static const char hex[] = "0123456789abcdef";
-  guint8 bytes[32];
-  gsize prefix_len = prefix ? strlen (prefix) : 0;
-  char *id;
+  guint8            bytes[32];
+  gsize             prefix_len = prefix ? strlen (prefix) : 0;
+  char             *id;
   g_autoptr (GError) error = NULL;
 
   g_return_val_if_fail (n_bytes <= sizeof bytes, NULL);
@@ -118,7 +118,7 @@ load_or_create (const char *path, const guint8 *fresh, gsize fresh_length, GErro
 {
   char *contents = NULL;
   gsize length = 0;
-  int fd;
+  int   fd;
 
   for (guint attempt = 0; attempt < 2; attempt++)
     {
@@ -143,7 +143,7 @@ load_or_create (const char *path, const guint8 *fresh, gsize fresh_length, GErro
                        "Cannot create %s: %s", path, g_strerror (saved_errno));
           return NULL;
         }
-      if (write (fd, fresh, fresh_length) != (ssize_t) fresh_length || fsync (fd) != 0)
+      if (write (fd, fresh, fresh_length) != (ssize_t)fresh_length || fsync (fd) != 0)
         {
           int saved_errno = errno;
 
@@ -166,7 +166,7 @@ GBytes *
 tr_secrets_load_secret (const char *data_dir, GError **error)
 {
   g_autofree char *path = g_build_filename (data_dir, "secret", NULL);
-  guint8 fresh[TR_SECRET_LENGTH];
+  guint8           fresh[TR_SECRET_LENGTH];
   g_autoptr (GBytes) bytes = NULL;
 
   if (!tr_secrets_random (fresh, sizeof fresh, error))
@@ -189,10 +189,10 @@ tr_secrets_load_admin_key (const char *data_dir, GError **error)
   g_autofree char *path = g_build_filename (data_dir, "admin.key", NULL);
   g_autofree char *fresh = tr_secrets_random_id (NULL, 32);
   g_autoptr (GBytes) bytes = NULL;
-  gsize size;
+  gsize       size;
   const char *data;
 
-  bytes = load_or_create (path, (const guint8 *) fresh, strlen (fresh), error);
+  bytes = load_or_create (path, (const guint8 *)fresh, strlen (fresh), error);
   if (bytes == NULL)
     return NULL;
 
@@ -217,7 +217,7 @@ tr_secrets_load_admin_key (const char *data_dir, GError **error)
 gboolean
 tr_secrets_equal (const char *a, const char *b)
 {
-  gsize la, lb;
+  gsize  la, lb;
   guint8 diff = 0;
 
   if (a == NULL || b == NULL)
@@ -225,6 +225,6 @@ tr_secrets_equal (const char *a, const char *b)
   la = strlen (a);
   lb = strlen (b);
   for (gsize i = 0; i < lb; i++)
-    diff |= (guint8) (b[i] ^ (i < la ? a[i] : 0));
+    diff |= (guint8)(b[i] ^ (i < la ? a[i] : 0));
   return diff == 0 && la == lb;
 }

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "tr-admin.h"
@@ -13,10 +15,13 @@
 #include "tr-server.h"
 
 #define MAX_REST_BODY 65536
+/* Pending connections the kernel queues: agents reconnecting together (after a restart)
+ * should not see dropped SYNs and second-long retransmit stalls. */
+#define LISTEN_BACKLOG 4096
 
 struct _TrServer
 {
-  GObject      parent_instance;
+  GObject parent_instance;
 
   char        *data_dir;
   TrStore     *store;
@@ -48,8 +53,7 @@ respond_json (SoupServerMessage *msg, guint http_status, JsonObject *object)
   json_node_take_object (node, object);
   text = json_to_string (node, FALSE);
   soup_server_message_set_status (msg, http_status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text,
-                                    strlen (text));
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
 }
 
 static void
@@ -87,7 +91,7 @@ static const char *
 bearer_token (SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *value = soup_message_headers_get_one (headers, "Authorization");
+  const char         *value = soup_message_headers_get_one (headers, "Authorization");
 
   if (value == NULL)
     return NULL;
@@ -134,9 +138,9 @@ parse_body (SoupServerMessage *msg)
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GBytes) bytes = NULL;
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  JsonNode *root;
-  const char *data;
-  gsize length;
+  JsonNode        *root;
+  const char      *data;
+  gsize            length;
 
   bytes = soup_message_body_flatten (body);
   data = g_bytes_get_data (bytes, &length);
@@ -201,7 +205,7 @@ rest_users (TrServer *self, SoupServerMessage *msg, const char *method, AuthKind
   else if (g_str_equal (method, "GET"))
     {
       g_autoptr (GPtrArray) list = tr_store_list (self->store);
-      JsonArray *users = json_array_sized_new (list->len);
+      JsonArray  *users = json_array_sized_new (list->len);
       JsonObject *result = json_object_new ();
 
       for (guint i = 0; i < list->len; i++)
@@ -216,11 +220,8 @@ rest_users (TrServer *self, SoupServerMessage *msg, const char *method, AuthKind
 }
 
 static void
-rest_user (TrServer          *self,
-           SoupServerMessage *msg,
-           const char        *method,
-           AuthKind           auth,
-           const char        *id)
+rest_user (TrServer *self, SoupServerMessage *msg, const char *method, AuthKind auth,
+           const char *id)
 {
   if (g_str_equal (method, "GET"))
     {
@@ -261,9 +262,9 @@ rest_tokens (TrServer *self, SoupServerMessage *msg, const char *method, AuthKin
   g_autoptr (GPtrArray) scopes = NULL;
   g_autofree char *token = NULL;
   g_autofree char *jti = NULL;
-  gint64 ttl = TR_ADMIN_DEFAULT_TTL;
-  gint64 expires_at = 0;
-  JsonObject *result;
+  gint64           ttl = TR_ADMIN_DEFAULT_TTL;
+  gint64           expires_at = 0;
+  JsonObject      *result;
 
   if (!g_str_equal (method, "POST"))
     {
@@ -297,7 +298,7 @@ rest_tokens (TrServer *self, SoupServerMessage *msg, const char *method, AuthKin
   scopes = g_ptr_array_new ();
   if (json_object_has_member (body, "scopes"))
     {
-      JsonNode *node = json_object_get_member (body, "scopes");
+      JsonNode  *node = json_object_get_member (body, "scopes");
       JsonArray *array;
 
       if (!JSON_NODE_HOLDS_ARRAY (node))
@@ -313,17 +314,16 @@ rest_tokens (TrServer *self, SoupServerMessage *msg, const char *method, AuthKin
           if (!JSON_NODE_HOLDS_VALUE (element)
               || json_node_get_value_type (element) != G_TYPE_STRING)
             {
-              respond_error (msg, TR_STATUS_INVALID_FIELD,
-                             "“scopes” must be an array of strings");
+              respond_error (msg, TR_STATUS_INVALID_FIELD, "“scopes” must be an array of strings");
               return;
             }
-          g_ptr_array_add (scopes, (gpointer) json_node_get_string (element));
+          g_ptr_array_add (scopes, (gpointer)json_node_get_string (element));
         }
     }
   g_ptr_array_add (scopes, NULL);
 
   token = tr_admin_issue_token (self->store, self->secret, body_string (body, "user"), ttl,
-                                (const char * const *) scopes->pdata, &jti, &expires_at, &error);
+                                (const char *const *)scopes->pdata, &jti, &expires_at, &error);
   if (token == NULL)
     {
       respond_gerror (msg, error);
@@ -337,11 +337,8 @@ rest_tokens (TrServer *self, SoupServerMessage *msg, const char *method, AuthKin
 }
 
 static void
-rest_token (TrServer          *self,
-            SoupServerMessage *msg,
-            const char        *method,
-            AuthKind           auth,
-            const char        *jti)
+rest_token (TrServer *self, SoupServerMessage *msg, const char *method, AuthKind auth,
+            const char *jti)
 {
   g_autoptr (GError) error = NULL;
 
@@ -366,12 +363,8 @@ rest_token (TrServer          *self,
 }
 
 static void
-rest_me (TrServer          *self,
-         SoupServerMessage *msg,
-         const char        *method,
-         TrTokenClaims     *claims,
-         const char        *what,
-         GHashTable        *query)
+rest_me (TrServer *self, SoupServerMessage *msg, const char *method, TrTokenClaims *claims,
+         const char *what, GHashTable *query)
 {
   TrIdentity *identity = tr_store_lookup (self->store, claims->sub);
 
@@ -403,11 +396,10 @@ rest_me (TrServer          *self,
   else if (g_strcmp0 (what, "calls") == 0 && g_str_equal (method, "GET"))
     {
       const char *limit_text = query ? g_hash_table_lookup (query, "limit") : NULL;
-      gint64 limit = 50;
+      gint64      limit = 50;
       JsonObject *result;
 
-      if (limit_text != NULL
-          && (!g_ascii_string_to_signed (limit_text, 10, 1, 500, &limit, NULL)))
+      if (limit_text != NULL && (!g_ascii_string_to_signed (limit_text, 10, 1, 500, &limit, NULL)))
         {
           respond_error (msg, TR_STATUS_INVALID_FIELD, "“limit” must be from 1 to 500");
           return;
@@ -425,17 +417,14 @@ rest_me (TrServer          *self,
 }
 
 static void
-rest_cb (SoupServer        *server,
-         SoupServerMessage *msg,
-         const char        *path,
-         GHashTable        *query,
-         gpointer           user_data)
+rest_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+         gpointer user_data)
 {
-  TrServer *self = user_data;
+  TrServer   *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   g_autoptr (TrTokenClaims) claims = NULL;
   g_auto (GStrv) parts = NULL;
-  guint n_parts;
+  guint    n_parts;
   AuthKind auth;
 
   if (!g_str_has_prefix (path, "/v1/"))
@@ -446,7 +435,7 @@ rest_cb (SoupServer        *server,
   parts = g_strsplit (path + strlen ("/v1/"), "/", 4);
   n_parts = g_strv_length (parts);
   if (n_parts > 0 && parts[n_parts - 1][0] == '\0')
-    n_parts--;  /* trailing slash */
+    n_parts--; /* trailing slash */
 
   if (n_parts == 1 && g_str_equal (parts[0], "health"))
     {
@@ -487,14 +476,11 @@ rest_cb (SoupServer        *server,
 
 /* Refuse large or unbounded request bodies before they are read. */
 static void
-early_cb (SoupServer        *server,
-          SoupServerMessage *msg,
-          const char        *path,
-          GHashTable        *query,
-          gpointer           user_data)
+early_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+          gpointer user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  SoupEncoding        encoding = soup_message_headers_get_encoding (headers);
 
   if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF
       || (encoding == SOUP_ENCODING_CONTENT_LENGTH
@@ -507,7 +493,7 @@ static gboolean
 offers_subprotocol (SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *value = soup_message_headers_get_list (headers, "Sec-WebSocket-Protocol");
+  const char         *value = soup_message_headers_get_list (headers, "Sec-WebSocket-Protocol");
   g_auto (GStrv) offered = NULL;
 
   if (value == NULL)
@@ -521,11 +507,8 @@ offers_subprotocol (SoupServerMessage *msg)
 
 /* Runs before libsoup's WebSocket handshake: anything set here stops the upgrade. */
 static void
-signaling_http_cb (SoupServer        *server,
-                   SoupServerMessage *msg,
-                   const char        *path,
-                   GHashTable        *query,
-                   gpointer           user_data)
+signaling_http_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                   gpointer user_data)
 {
   TrServer *self = user_data;
   g_autoptr (TrTokenClaims) claims = NULL;
@@ -555,15 +538,18 @@ signaling_http_cb (SoupServer        *server,
       respond_error (msg, TR_STATUS_SCOPE_MISSING, NULL);
       return;
     }
+  /* Signaling frames are small and latency-bound: no Nagle delay between a reply and the
+   * events that follow it. */
+  if (soup_server_message_get_socket (msg) != NULL)
+    g_socket_set_option (soup_server_message_get_socket (msg), IPPROTO_TCP, TCP_NODELAY, TRUE,
+                         NULL);
+
   /* Leave the status unset: libsoup completes the handshake and calls signaling_ws_cb. */
 }
 
 static void
-signaling_ws_cb (SoupServer              *server,
-                 SoupServerMessage       *msg,
-                 const char              *path,
-                 SoupWebsocketConnection *conn,
-                 gpointer                 user_data)
+signaling_ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
+                 SoupWebsocketConnection *conn, gpointer user_data)
 {
   TrServer *self = user_data;
   g_autoptr (TrTokenClaims) claims = NULL;
@@ -584,7 +570,7 @@ signaling_ws_cb (SoupServer              *server,
 static void
 tr_server_dispose (GObject *object)
 {
-  TrServer *self = (TrServer *) object;
+  TrServer *self = (TrServer *)object;
 
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
@@ -600,7 +586,7 @@ tr_server_dispose (GObject *object)
 static void
 tr_server_finalize (GObject *object)
 {
-  TrServer *self = (TrServer *) object;
+  TrServer *self = (TrServer *)object;
 
   g_clear_pointer (&self->secret, g_bytes_unref);
   if (self->admin_key != NULL)
@@ -630,10 +616,12 @@ TrServer *
 tr_server_new (const char *data_dir, GError **error)
 {
   g_autoptr (TrServer) self = NULL;
-  g_autofree char *db_path = NULL;
-  char *protocols[] = { (char *) TR_PROTOCOL_SUBPROTOCOL, NULL };
+  g_autofree char             *db_path = NULL;
+  char                        *protocols[] = { (char *)TR_PROTOCOL_SUBPROTOCOL, NULL };
   static const TrBasicLineMode modes[] = {
-    TR_BASIC_LINE_BUSY, TR_BASIC_LINE_NO_ANSWER, TR_BASIC_LINE_DECLINE,
+    TR_BASIC_LINE_BUSY,
+    TR_BASIC_LINE_NO_ANSWER,
+    TR_BASIC_LINE_DECLINE,
   };
 
   g_return_val_if_fail (data_dir != NULL, NULL);
@@ -694,9 +682,9 @@ tr_server_set_tls_files (TrServer *self, const char *cert_file, const char *key_
 static gboolean
 parse_address (const char *address, char **out_host, guint16 *out_port, GError **error)
 {
-  const char *colon;
+  const char      *colon;
   g_autofree char *host = NULL;
-  guint64 port;
+  guint64          port;
 
   if (address[0] == '[')
     {
@@ -718,7 +706,7 @@ parse_address (const char *address, char **out_host, guint16 *out_port, GError *
     goto bad;
 
   *out_host = g_steal_pointer (&host);
-  *out_port = (guint16) port;
+  *out_port = (guint16)port;
   return TRUE;
 
 bad:
@@ -733,6 +721,7 @@ tr_server_listen (TrServer *self, const char *address, gboolean allow_insecure, 
   g_autofree char *host = NULL;
   g_autoptr (GInetAddress) inet = NULL;
   g_autoptr (GSocketAddress) socket_address = NULL;
+  g_autoptr (GSocket) listener = NULL;
   GSList *uris;
   guint16 port;
 
@@ -746,8 +735,8 @@ tr_server_listen (TrServer *self, const char *address, gboolean allow_insecure, 
     inet = g_inet_address_new_from_string (host);
   if (inet == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not an IP address", host);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "“%s” is not an IP address",
+                   host);
       return FALSE;
     }
   if (!self->tls && !g_inet_address_get_is_loopback (inet) && !allow_insecure)
@@ -762,14 +751,20 @@ tr_server_listen (TrServer *self, const char *address, gboolean allow_insecure, 
     g_warning ("Serving plain HTTP on %s: tokens travel unencrypted", host);
 
   socket_address = g_inet_socket_address_new (inet, port);
-  if (!soup_server_listen (self->soup, socket_address,
-                           self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+  listener = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_TCP, error);
+  if (listener == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (listener, LISTEN_BACKLOG);
+  if (!g_socket_bind (listener, socket_address, TRUE, error) || !g_socket_listen (listener, error)
+      || !soup_server_listen_socket (self->soup, listener, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                                     error))
     return FALSE;
 
   uris = soup_server_get_uris (self->soup);
   if (uris != NULL)
     {
-      GUri *uri = uris->data;
+      GUri       *uri = uris->data;
       const char *uri_host = g_uri_get_host (uri);
 
       g_free (self->uri);
@@ -780,7 +775,7 @@ tr_server_listen (TrServer *self, const char *address, gboolean allow_insecure, 
         self->uri = g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (uri), uri_host,
                                      g_uri_get_port (uri));
     }
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
   g_info ("Listening on %s", self->uri);
   return TRUE;
 }
@@ -822,7 +817,7 @@ void
 tr_server_shutdown (TrServer *self, guint timeout_ms)
 {
   gboolean expired = FALSE;
-  guint deadline;
+  guint    deadline;
 
   g_return_if_fail (TR_IS_SERVER (self));
 

@@ -53,10 +53,8 @@ tr_service_line_ended (TrServiceLine *self, TrSignaling *signaling, const char *
 }
 
 void
-tr_service_line_signal (TrServiceLine *self,
-                        TrSignaling   *signaling,
-                        const char    *call_id,
-                        JsonObject    *payload)
+tr_service_line_signal (TrServiceLine *self, TrSignaling *signaling, const char *call_id,
+                        JsonObject *payload)
 {
   TrServiceLineInterface *iface;
 

@@ -27,31 +27,19 @@ struct _TrServiceLineInterface
 {
   GTypeInterface parent_iface;
 
-  const char *(*get_id)           (TrServiceLine *self);
+  const char *(*get_id) (TrServiceLine *self);
   const char *(*get_display_name) (TrServiceLine *self);
-  void        (*incoming)         (TrServiceLine *self,
-                                   TrSignaling   *signaling,
-                                   const char    *call_id);
-  void        (*ended)            (TrServiceLine *self,
-                                   TrSignaling   *signaling,
-                                   const char    *call_id);
-  void        (*signal)           (TrServiceLine *self,
-                                   TrSignaling   *signaling,
-                                   const char    *call_id,
-                                   JsonObject    *payload);
+  void (*incoming) (TrServiceLine *self, TrSignaling *signaling, const char *call_id);
+  void (*ended) (TrServiceLine *self, TrSignaling *signaling, const char *call_id);
+  void (*signal) (TrServiceLine *self, TrSignaling *signaling, const char *call_id,
+                  JsonObject *payload);
 };
 
-const char *tr_service_line_get_id           (TrServiceLine *self);
+const char *tr_service_line_get_id (TrServiceLine *self);
 const char *tr_service_line_get_display_name (TrServiceLine *self);
-void        tr_service_line_incoming         (TrServiceLine *self,
-                                              TrSignaling   *signaling,
-                                              const char    *call_id);
-void        tr_service_line_ended            (TrServiceLine *self,
-                                              TrSignaling   *signaling,
-                                              const char    *call_id);
-void        tr_service_line_signal           (TrServiceLine *self,
-                                              TrSignaling   *signaling,
-                                              const char    *call_id,
-                                              JsonObject    *payload);
+void tr_service_line_incoming (TrServiceLine *self, TrSignaling *signaling, const char *call_id);
+void tr_service_line_ended (TrServiceLine *self, TrSignaling *signaling, const char *call_id);
+void tr_service_line_signal (TrServiceLine *self, TrSignaling *signaling, const char *call_id,
+                             JsonObject *payload);
 
 G_END_DECLS

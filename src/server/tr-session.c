@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include "tr-server-types.h"
+
 #include "tr-protocol.h"
 #include "tr-secrets.h"
 #include "tr-session.h"
@@ -50,7 +52,7 @@ tr_session_take_token (TrSession *self)
 {
   gint64 now = g_get_monotonic_time ();
 
-  self->bucket += (double) (now - self->bucket_time) * TR_PROTOCOL_RATE / G_USEC_PER_SEC;
+  self->bucket += (double)(now - self->bucket_time) * TR_PROTOCOL_RATE / G_USEC_PER_SEC;
   self->bucket_time = now;
   if (self->bucket > TR_PROTOCOL_BURST)
     self->bucket = TR_PROTOCOL_BURST;
@@ -86,14 +88,11 @@ tr_session_reply (TrSession *self, const char *request_id, JsonObject *result)
 }
 
 void
-tr_session_reply_error (TrSession  *self,
-                        const char *request_id,
-                        TrStatus    status,
+tr_session_reply_error (TrSession *self, const char *request_id, TrStatus status,
                         const char *message)
 {
-  g_autoptr (GError) error = g_error_new_literal (TR_ERROR, status,
-                                                  message ? message
-                                                          : tr_status_get_message (status));
+  g_autoptr (GError) error
+      = g_error_new_literal (TR_ERROR, status, message ? message : tr_status_get_message (status));
 
   tr_session_reply_gerror (self, request_id, error);
 }
@@ -112,7 +111,7 @@ tr_session_close (TrSession *self, gushort code, const char *reason)
   if (self->closing)
     return;
   self->closing = TRUE;
-  g_debug ("Closing session %s of %s: %u %s", self->id, self->user, code, reason ? reason : "");
+  TR_DEBUG ("Closing session %s of %s: %u %s", self->id, self->user, code, reason ? reason : "");
   if (self->conn != NULL
       && soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (self->conn, code, reason);

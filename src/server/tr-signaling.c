@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include "tr-server-types.h"
+
 #include <string.h>
 
 #include "tr-message.h"
@@ -12,6 +14,7 @@
 #include "tr-signaling.h"
 
 #define SYNC_INTERVAL_S 2
+#define MAX_SUBSCRIPTIONS_PER_SESSION (4 * TR_PROTOCOL_MAX_PRESENCE_USERS)
 /* libsoup drops a connection without a close frame when a frame exceeds its limit; up to this
  * size we read the frame and close with 1009 ourselves. Its default total message limit
  * (fragmented messages) is 128 KiB too. */
@@ -29,65 +32,66 @@ typedef struct _Transfer Transfer;
 
 struct _Call
 {
-  TrSignaling   *signaling;       /* unowned */
+  TrSignaling   *signaling; /* unowned */
   char          *id;
   char          *caller;
-  char          *callee;          /* current callee: changes with forwarding */
-  char          *dialled;         /* whom the caller asked for */
+  char          *callee;  /* current callee: changes with forwarding */
+  char          *dialled; /* whom the caller asked for */
   TrSession     *caller_session;
-  TrSession     *callee_session;  /* once accepted by a client */
-  TrServiceLine *callee_line;     /* when the callee is a service line */
+  TrSession     *callee_session; /* once accepted by a client */
+  TrServiceLine *callee_line;    /* when the callee is a service line */
   CallState      state;
   gboolean       video;
   gboolean       hold_caller;
   gboolean       hold_callee;
-  gboolean       no_rules;        /* disable_forwarding_and_unanswered */
-  gint64         created_at;      /* ms */
-  gint64         answered_at;     /* ms */
-  char          *transferor;      /* the call fulfils a transfer of this user */
+  gboolean       no_rules;    /* disable_forwarding_and_unanswered */
+  gint64         created_at;  /* ms */
+  gint64         answered_at; /* ms */
+  char          *transferor;  /* the call fulfils a transfer of this user */
   char          *transfer_id;
-  Transfer      *fulfils;         /* that transfer while it runs */
-  Transfer      *transfer;        /* the running transfer of this call */
+  Transfer      *fulfils;  /* that transfer while it runs */
+  Transfer      *transfer; /* the running transfer of this call */
   guint          hops;
-  GPtrArray     *visited;         /* (nullable) forwarding chain */
+  GPtrArray     *visited; /* (nullable) forwarding chain */
+  JsonObject    *info;    /* (nullable) CallInfo cache, dropped on every change */
   guint          ring_source;
 };
 
 struct _Transfer
 {
-  TrSignaling *signaling;         /* unowned */
-  char     *id;
-  char     *call_id;
-  Call     *call;                 /* NULL once the transferred call ended */
-  char     *transferor;
-  char     *transferor_session;
-  char     *transferee;
-  char     *target;
-  gboolean  disable_rules;
-  Call     *target_call;
-  char     *target_call_id;
-  guint     follow_source;
+  TrSignaling *signaling; /* unowned */
+  char        *id;
+  char        *call_id;
+  Call        *call; /* NULL once the transferred call ended */
+  char        *transferor;
+  char        *transferor_session;
+  char        *transferee;
+  char        *target;
+  gboolean     disable_rules;
+  Call        *target_call;
+  char        *target_call_id;
+  guint        follow_source;
 };
 
 typedef struct
 {
   char      *id;
-  GPtrArray *sessions;  /* TrSession, unowned */
-  GPtrArray *ringing;   /* Call, unowned: calls ringing at this user */
+  GPtrArray *sessions; /* TrSession, unowned */
+  GPtrArray *ringing;  /* Call, unowned: calls ringing at this user */
 } Online;
 
 struct _TrSignaling
 {
-  GObject     parent_instance;
+  GObject parent_instance;
 
   TrStore    *store;
   GBytes     *secret;
-  GHashTable *sessions;   /* id → TrSession (owned) */
-  GHashTable *online;     /* user → Online */
-  GHashTable *calls;      /* id → Call (owned) */
-  GHashTable *transfers;  /* id → Transfer (owned) */
-  GHashTable *watchers;   /* user → GPtrArray of TrSession */
-  GHashTable *lines;      /* id → TrServiceLine */
+  GHashTable *sessions;  /* id → TrSession (owned) */
+  GHashTable *online;    /* user → Online */
+  GHashTable *calls;     /* id → Call (owned) */
+  GHashTable *transfers; /* id → Transfer (owned) */
+  GHashTable *watchers;  /* user → set of TrSession */
+  GHashTable *lines;     /* id → TrServiceLine */
   guint       sync_source;
   guint       expiry_source;
   guint       store_generation;
@@ -111,6 +115,7 @@ call_free (Call *call)
   g_free (call->transferor);
   g_free (call->transfer_id);
   g_clear_pointer (&call->visited, g_ptr_array_unref);
+  g_clear_pointer (&call->info, json_object_unref);
   g_free (call);
 }
 
@@ -216,8 +221,13 @@ hold_json (Call *call)
 static JsonObject *
 call_info_json (TrSignaling *self, Call *call)
 {
-  JsonObject *info = json_object_new ();
+  JsonObject *info;
 
+  /* Built once per state: the reply, the events to each side and later requests share it. */
+  if (call->info != NULL)
+    return json_object_ref (call->info);
+
+  info = json_object_new ();
   json_object_set_string_member (info, "id", call->id);
   json_object_set_object_member (info, "caller", party_json (self, call->caller));
   json_object_set_object_member (info, "callee", party_json (self, call->callee));
@@ -232,7 +242,14 @@ call_info_json (TrSignaling *self, Call *call)
     }
   if (call->dialled != NULL && strcmp (call->dialled, call->callee) != 0)
     json_object_set_object_member (info, "forwarded_from", party_json (self, call->dialled));
-  return info;
+  call->info = info;
+  return json_object_ref (info);
+}
+
+static void
+call_changed (Call *call)
+{
+  g_clear_pointer (&call->info, json_object_unref);
 }
 
 static TrMessage *
@@ -251,6 +268,39 @@ single_member (const char *name, JsonObject *value)
 
   json_object_set_object_member (object, name, value);
   return object;
+}
+
+static gsize
+json_object_serialized_size (JsonObject *object)
+{
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+  gsize            length = 0;
+
+  json_node_set_object (node, object);
+  text = json_to_string (node, FALSE);
+  length = text ? strlen (text) : 0;
+  return length;
+}
+
+/* Replies with a list must still fit in one frame (clients reject bigger ones): the room for
+ * the list's elements, the frame limit less the envelope. */
+#define LIST_BUDGET (TR_PROTOCOL_MAX_FRAME - 512)
+
+/* Adds @element to @array if it fits in the budget; takes @element either way. */
+static gboolean
+list_add_fitting (JsonArray *array, gsize *used, JsonObject *element)
+{
+  gsize size = json_object_serialized_size (element) + 1;
+
+  if (*used + size > LIST_BUDGET)
+    {
+      json_object_unref (element);
+      return FALSE;
+    }
+  *used += size;
+  json_array_add_object_element (array, element);
+  return TRUE;
 }
 
 static gboolean
@@ -366,7 +416,7 @@ transfer_fail (TrSignaling *self, Transfer *transfer, TrStatus status)
 {
   Call *target_call = transfer->target_call;
 
-  g_debug ("Transfer %s failed: %s", transfer->id, tr_status_get_reason (status));
+  TR_DEBUG ("Transfer %s failed: %s", transfer->id, tr_status_get_reason (status));
   transfer_detach (self, transfer);
   transfer->target_call = NULL;
   transfer_notify (self, transfer, "failed", status);
@@ -380,7 +430,7 @@ transfer_succeed (TrSignaling *self, Transfer *transfer)
 {
   Call *call = transfer->call;
 
-  g_debug ("Transfer %s done", transfer->id);
+  TR_DEBUG ("Transfer %s done", transfer->id);
   transfer_detach (self, transfer);
   transfer->call = NULL;
   transfer->target_call = NULL;
@@ -426,11 +476,11 @@ static void
 call_end (TrSignaling *self, Call *call, TrStatus status, const char *by_user)
 {
   g_autoptr (TrMessage) message = NULL;
-  CallState was = call->state;
+  CallState      was = call->state;
   TrServiceLine *line = call->callee_line;
-  Transfer *transfer;
+  Transfer      *transfer;
 
-  g_debug ("Call %s ended: %s", call->id, tr_status_get_reason (status));
+  TR_DEBUG ("Call %s ended: %s", call->id, tr_status_get_reason (status));
 
   g_clear_handle_id (&call->ring_source, g_source_remove);
   g_hash_table_steal (self->calls, call->id);
@@ -441,6 +491,7 @@ call_end (TrSignaling *self, Call *call, TrStatus status, const char *by_user)
   send_to_caller (call, message);
   send_to_callee (self, call, message);
   call->state = CALL_ENDED;
+  call_changed (call);
 
   session_unbind_call (call->caller_session, call);
   session_unbind_call (call->callee_session, call);
@@ -507,15 +558,11 @@ call_visit (Call *call, const char *user)
  * Returns the callee, or NULL with @out_status set.
  */
 static char *
-call_resolve (TrSignaling *self,
-              Call        *call,
-              const char  *start,
-              const char  *start_reason,
-              GPtrArray   *hops,
-              TrStatus    *out_status)
+call_resolve (TrSignaling *self, Call *call, const char *start, const char *start_reason,
+              GPtrArray *hops, TrStatus *out_status)
 {
   g_autofree char *current = g_strdup (start);
-  const char *reason = start_reason;
+  const char      *reason = start_reason;
 
   for (;;)
     {
@@ -589,8 +636,8 @@ static void
 call_ring (TrSignaling *self, Call *call)
 {
   TrIdentity *identity = tr_store_lookup (self->store, call->callee);
-  Online *online = g_hash_table_lookup (self->online, call->callee);
-  guint timeout = identity ? identity->ring_timeout : TR_PROTOCOL_DEFAULT_RING_TIMEOUT;
+  Online     *online = g_hash_table_lookup (self->online, call->callee);
+  guint       timeout = identity ? identity->ring_timeout : TR_PROTOCOL_DEFAULT_RING_TIMEOUT;
 
   call->callee_line = g_hash_table_lookup (self->lines, call->callee);
   if (online != NULL)
@@ -610,14 +657,14 @@ call_ring (TrSignaling *self, Call *call)
 static gboolean
 call_ring_timeout_cb (gpointer user_data)
 {
-  Call *call = user_data;
+  Call        *call = user_data;
   TrSignaling *self = call->signaling;
-  TrIdentity *identity;
+  TrIdentity  *identity;
   g_autoptr (GPtrArray) hops = NULL;
   g_autofree char *target = NULL;
   g_autofree char *callee = NULL;
-  TrStatus status;
-  TrServiceLine *old_line;
+  TrStatus         status;
+  TrServiceLine   *old_line;
 
   call->ring_source = 0;
 
@@ -649,9 +696,10 @@ call_ring_timeout_cb (gpointer user_data)
   if (old_line != NULL)
     tr_service_line_ended (old_line, self, call->id);
 
-  g_debug ("Call %s: unanswered by %s, ringing %s", call->id, call->callee, callee);
+  TR_DEBUG ("Call %s: unanswered by %s, ringing %s", call->id, call->callee, callee);
   g_free (call->callee);
   call->callee = g_steal_pointer (&callee);
+  call_changed (call);
   send_forwarded (self, call, hops);
   call_ring (self, call);
   if (call->callee_line != NULL)
@@ -661,14 +709,11 @@ call_ring_timeout_cb (gpointer user_data)
 }
 
 static Call *
-lookup_call_for (TrSignaling *self,
-                 TrSession   *session,
-                 TrMessage   *msg,
-                 gboolean     participant_only)
+lookup_call_for (TrSignaling *self, TrSession *session, TrMessage *msg, gboolean participant_only)
 {
   const char *id = tr_message_get_string (msg, "call");
   const char *request_id = tr_message_get_id (msg);
-  Call *call;
+  Call       *call;
 
   if (id == NULL)
     {
@@ -701,16 +746,32 @@ static void
 handle_directory_list (TrSignaling *self, TrSession *session, TrMessage *msg)
 {
   g_autoptr (GPtrArray) list = tr_store_list (self->store);
-  JsonArray *users = json_array_sized_new (list->len);
-  JsonObject *result = json_object_new ();
+  gint64      offset = tr_message_get_int (msg, "offset", 0);
+  JsonArray  *users;
+  JsonObject *result;
+  gsize       used = 0;
 
-  for (guint i = 0; i < list->len; i++)
+  if (offset < 0)
+    {
+      tr_session_reply_error (session, tr_message_get_id (msg), TR_STATUS_INVALID_FIELD,
+                              "“offset” must not be negative");
+      return;
+    }
+
+  users = json_array_new ();
+  result = json_object_new ();
+  for (guint i = (guint)MIN (offset, (gint64)list->len); i < list->len; i++)
     {
       TrIdentity *identity = g_ptr_array_index (list, i);
       JsonObject *entry = tr_identity_to_json (identity, TRUE);
 
       json_object_set_boolean_member (entry, "online", user_is_online (self, identity->id));
-      json_array_add_object_element (users, entry);
+      if (!list_add_fitting (users, &used, entry))
+        {
+          /* More than one frame holds: the client asks again from here. */
+          json_object_set_int_member (result, "next_offset", i);
+          break;
+        }
     }
   json_object_set_array_member (result, "users", users);
   tr_session_reply (session, tr_message_get_id (msg), result);
@@ -719,18 +780,21 @@ handle_directory_list (TrSignaling *self, TrSession *session, TrMessage *msg)
 static void
 handle_presence_subscribe (TrSignaling *self, TrSession *session, TrMessage *msg)
 {
-  JsonArray *users = tr_message_get_array (msg, "users");
-  JsonArray *presence = json_array_new ();
+  JsonArray  *users = tr_message_get_array (msg, "users");
+  JsonArray  *presence = json_array_new ();
   JsonObject *result = json_object_new ();
-  guint n = users ? json_array_get_length (users) : 0;
+  guint       n = users ? json_array_get_length (users) : 0;
+  gboolean    truncated = FALSE;
+  gsize       used = 0;
 
   if (n > TR_PROTOCOL_MAX_PRESENCE_USERS)
     n = 0;
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (users, i);
+      JsonNode   *node = json_array_get_element (users, i);
       const char *user;
-      GPtrArray *watchers;
+      GHashTable *watchers;
+      gpointer    key;
       JsonObject *entry;
 
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
@@ -739,26 +803,39 @@ handle_presence_subscribe (TrSignaling *self, TrSession *session, TrMessage *msg
       if (!tr_protocol_id_is_valid (user))
         continue;
 
-      watchers = g_hash_table_lookup (self->watchers, user);
-      if (watchers == NULL)
+      /* Unknown ids are answered but not watched, and a session watches a bounded number of
+       * users: subscriptions cost server memory. */
+      if (tr_store_lookup (self->store, user) == NULL
+          || (session->subscriptions != NULL
+              && session->subscriptions->len >= MAX_SUBSCRIPTIONS_PER_SESSION))
+        goto answer;
+
+      if (!g_hash_table_lookup_extended (self->watchers, user, &key, (gpointer *)&watchers))
         {
-          watchers = g_ptr_array_new ();
-          g_hash_table_insert (self->watchers, g_strdup (user), watchers);
+          key = g_strdup (user);
+          watchers = g_hash_table_new (NULL, NULL);
+          g_hash_table_insert (self->watchers, key, watchers);
         }
-      if (!g_ptr_array_find (watchers, session, NULL))
+      if (g_hash_table_add (watchers, session))
         {
-          g_ptr_array_add (watchers, session);
+          /* The key is owned by self->watchers and lives as long as anyone watches. */
           if (session->subscriptions == NULL)
-            session->subscriptions = g_ptr_array_new_with_free_func (g_free);
-          g_ptr_array_add (session->subscriptions, g_strdup (user));
+            session->subscriptions = g_ptr_array_new ();
+          g_ptr_array_add (session->subscriptions, key);
         }
 
+    answer:
       entry = json_object_new ();
       json_object_set_string_member (entry, "user", user);
       json_object_set_boolean_member (entry, "online", user_is_online (self, user));
-      json_array_add_object_element (presence, entry);
+      if (!truncated && !list_add_fitting (presence, &used, entry))
+        truncated = TRUE;
+      else if (truncated)
+        json_object_unref (entry);
     }
   json_object_set_array_member (result, "presence", presence);
+  if (truncated)
+    json_object_set_boolean_member (result, "truncated", TRUE);
   tr_session_reply (session, tr_message_get_id (msg), result);
 }
 
@@ -769,10 +846,10 @@ handle_call_start (TrSignaling *self, TrSession *session, TrMessage *msg)
   const char *to = tr_message_get_string (msg, "to");
   const char *transfer_id = tr_message_get_string (msg, "transfer");
   g_autoptr (GPtrArray) hops = NULL;
-  Transfer *transfer = NULL;
+  Transfer        *transfer = NULL;
   g_autofree char *callee = NULL;
-  TrStatus status;
-  Call *call;
+  TrStatus         status;
+  Call            *call;
 
   if (to == NULL)
     {
@@ -823,7 +900,7 @@ handle_call_start (TrSignaling *self, TrSession *session, TrMessage *msg)
   callee = call_resolve (self, call, to, NULL, hops, &status);
   if (callee == NULL)
     {
-      g_debug ("Call from %s to %s refused: %s", session->user, to, tr_status_get_reason (status));
+      TR_DEBUG ("Call from %s to %s refused: %s", session->user, to, tr_status_get_reason (status));
       tr_session_reply_error (session, request_id, status, NULL);
       call_free (call);
       if (transfer != NULL)
@@ -842,7 +919,7 @@ handle_call_start (TrSignaling *self, TrSession *session, TrMessage *msg)
       g_clear_handle_id (&transfer->follow_source, g_source_remove);
     }
 
-  g_debug ("Call %s: %s → %s", call->id, call->caller, call->callee);
+  TR_DEBUG ("Call %s: %s → %s", call->id, call->caller, call->callee);
   tr_session_reply (session, request_id, single_member ("call", call_info_json (self, call)));
   send_forwarded (self, call, hops);
   call_ring (self, call);
@@ -862,6 +939,7 @@ static void
 call_connect (TrSignaling *self, Call *call, TrSession *session)
 {
   call->state = CALL_CONNECTED;
+  call_changed (call);
   call->answered_at = now_ms ();
   g_clear_handle_id (&call->ring_source, g_source_remove);
   online_unring (self, call);
@@ -874,7 +952,7 @@ static void
 handle_call_accept (TrSignaling *self, TrSession *session, TrMessage *msg)
 {
   const char *request_id = tr_message_get_id (msg);
-  Call *call = lookup_call_for (self, session, msg, TRUE);
+  Call       *call = lookup_call_for (self, session, msg, TRUE);
 
   if (call == NULL)
     return;
@@ -910,8 +988,8 @@ static void
 handle_call_reject (TrSignaling *self, TrSession *session, TrMessage *msg)
 {
   const char *request_id = tr_message_get_id (msg);
-  Call *call = lookup_call_for (self, session, msg, TRUE);
-  TrStatus status;
+  Call       *call = lookup_call_for (self, session, msg, TRUE);
+  TrStatus    status;
 
   if (call == NULL)
     return;
@@ -938,8 +1016,8 @@ static void
 handle_call_hangup (TrSignaling *self, TrSession *session, TrMessage *msg)
 {
   const char *request_id = tr_message_get_id (msg);
-  Call *call = lookup_call_for (self, session, msg, TRUE);
-  TrStatus status;
+  Call       *call = lookup_call_for (self, session, msg, TRUE);
+  TrStatus    status;
 
   if (call == NULL)
     return;
@@ -964,6 +1042,7 @@ call_set_hold (TrSignaling *self, Call *call, const char *user, gboolean hold)
   if (*flag == hold)
     return;
   *flag = hold;
+  call_changed (call);
 
   message = tr_message_new (TR_EV_CALL_HOLD_CHANGED);
   tr_message_set_string (message, "call", call->id);
@@ -976,8 +1055,8 @@ static void
 handle_call_hold (TrSignaling *self, TrSession *session, TrMessage *msg, gboolean hold)
 {
   const char *request_id = tr_message_get_id (msg);
-  Call *call = lookup_call_for (self, session, msg, TRUE);
-  gboolean *flag;
+  Call       *call = lookup_call_for (self, session, msg, TRUE);
+  gboolean   *flag;
 
   if (call == NULL)
     return;
@@ -995,22 +1074,11 @@ handle_call_hold (TrSignaling *self, TrSession *session, TrMessage *msg, gboolea
       return;
     }
   *flag = hold;
+  call_changed (call);
   tr_session_reply (session, request_id, single_member ("call", call_info_json (self, call)));
   *flag = !hold;
+  call_changed (call);
   call_set_hold (self, call, session->user, hold);
-}
-
-static gsize
-json_object_serialized_size (JsonObject *object)
-{
-  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL;
-  gsize length = 0;
-
-  json_node_set_object (node, object);
-  text = json_to_string (node, FALSE);
-  length = text ? strlen (text) : 0;
-  return length;
 }
 
 static void
@@ -1099,9 +1167,9 @@ handle_call_transfer (TrSignaling *self, TrSession *session, TrMessage *msg)
   const char *kind;
   const char *target_user;
   const char *transferee;
-  TrSession *transferee_session;
-  Transfer *transfer;
-  Call *call;
+  TrSession  *transferee_session;
+  Transfer   *transfer;
+  Call       *call;
 
   if (target == NULL)
     {
@@ -1192,14 +1260,13 @@ handle_call_transfer (TrSignaling *self, TrSession *session, TrMessage *msg)
   call->transfer = transfer;
   g_hash_table_insert (self->transfers, transfer->id, transfer);
 
-  g_debug ("Transfer %s: %s transfers %s to %s", transfer->id, transfer->transferor, transferee,
-           target_user);
+  TR_DEBUG ("Transfer %s: %s transfers %s to %s", transfer->id, transfer->transferor, transferee,
+            target_user);
 
   /* The transferor's side holds the call while the transfer runs. */
   call_set_hold (self, call, session->user, TRUE);
   tr_session_reply (session, request_id,
-                    single_member ("transfer",
-                                   transfer_info_json (transfer, "transferring", 0)));
+                    single_member ("transfer", transfer_info_json (transfer, "transferring", 0)));
 
   {
     g_autoptr (TrMessage) request = tr_message_new (TR_EV_TRANSFER_REQUEST);
@@ -1208,8 +1275,7 @@ handle_call_transfer (TrSignaling *self, TrSession *session, TrMessage *msg)
     tr_message_set_string (request, "call", call->id);
     tr_message_take_object (request, "to", party_json (self, target_user));
     tr_message_take_object (request, "transferor", party_json (self, session->user));
-    tr_message_set_boolean (request, "disable_forwarding_and_unanswered",
-                            transfer->disable_rules);
+    tr_message_set_boolean (request, "disable_forwarding_and_unanswered", transfer->disable_rules);
     tr_session_send (transferee_session, request);
   }
 
@@ -1255,7 +1321,11 @@ static void
 handle_records_list (TrSignaling *self, TrSession *session, TrMessage *msg)
 {
   gint64 limit = tr_message_get_int (msg, "limit", 50);
+  g_autoptr (JsonArray) records = NULL;
+  JsonArray  *fitting;
   JsonObject *result;
+  gsize       used = 0;
+  guint       n;
 
   if (limit < 1 || limit > 500)
     {
@@ -1263,9 +1333,22 @@ handle_records_list (TrSignaling *self, TrSession *session, TrMessage *msg)
                               "“limit” must be from 1 to 500");
       return;
     }
+  records = tr_store_list_records (self->store, session->user, limit);
+  n = json_array_get_length (records);
+  fitting = json_array_sized_new (n);
   result = json_object_new ();
-  json_object_set_array_member (result, "records",
-                                tr_store_list_records (self->store, session->user, limit));
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *record = json_array_get_object_element (records, i);
+
+      if (!list_add_fitting (fitting, &used, json_object_ref (record)))
+        {
+          /* The newest ones that fit in a frame. */
+          json_object_set_boolean_member (result, "truncated", TRUE);
+          break;
+        }
+    }
+  json_object_set_array_member (result, "records", fitting);
   tr_session_reply (session, tr_message_get_id (msg), result);
 }
 
@@ -1309,15 +1392,21 @@ handle_session_refresh (TrSignaling *self, TrSession *session, TrMessage *msg)
 static void
 broadcast_presence (TrSignaling *self, const char *user, gboolean online)
 {
-  GPtrArray *watchers = g_hash_table_lookup (self->watchers, user);
+  GHashTable *watchers = g_hash_table_lookup (self->watchers, user);
   g_autoptr (TrMessage) message = NULL;
+  g_autofree char *text = NULL;
+  GHashTableIter   iter;
+  gpointer         session;
 
-  if (watchers == NULL || watchers->len == 0)
+  if (watchers == NULL || g_hash_table_size (watchers) == 0)
     return;
   message = tr_message_new (TR_EV_PRESENCE);
   tr_message_set_string (message, "user", user);
   tr_message_set_boolean (message, "online", online);
-  send_to_sessions (watchers, NULL, message);
+  text = tr_message_to_string (message, NULL);
+  g_hash_table_iter_init (&iter, watchers);
+  while (g_hash_table_iter_next (&iter, &session, NULL))
+    tr_session_send_text (session, text);
 }
 
 static void
@@ -1328,7 +1417,7 @@ session_remove (TrSignaling *self, TrSession *session)
   if (!g_hash_table_steal (self->sessions, session->id))
     return;
 
-  g_debug ("Session %s of %s gone", session->id, session->user);
+  TR_DEBUG ("Session %s of %s gone", session->id, session->user);
 
   /* Calls on this session end for the other party. */
   while (session->calls != NULL && session->calls->len > 0)
@@ -1364,13 +1453,13 @@ session_remove (TrSignaling *self, TrSession *session)
       for (guint i = 0; i < session->subscriptions->len; i++)
         {
           const char *user = g_ptr_array_index (session->subscriptions, i);
-          GPtrArray *watchers = g_hash_table_lookup (self->watchers, user);
+          GHashTable *watchers = g_hash_table_lookup (self->watchers, user);
 
           if (watchers == NULL)
             continue;
-          g_ptr_array_remove_fast (watchers, session);
-          if (watchers->len == 0)
-            g_hash_table_remove (self->watchers, user);
+          g_hash_table_remove (watchers, session);
+          if (g_hash_table_size (watchers) == 0)
+            g_hash_table_remove (self->watchers, user); /* frees @user */
         }
     }
 
@@ -1386,18 +1475,15 @@ session_closed_cb (SoupWebsocketConnection *conn, gpointer user_data)
 }
 
 static void
-session_message_cb (SoupWebsocketConnection *conn,
-                    gint                     type,
-                    GBytes                  *message,
-                    gpointer                 user_data)
+session_message_cb (SoupWebsocketConnection *conn, gint type, GBytes *message, gpointer user_data)
 {
-  TrSession *session = user_data;
+  TrSession   *session = user_data;
   TrSignaling *self = session->signaling;
   g_autoptr (TrMessage) msg = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *request_id = NULL;
-  const char *data;
-  gsize length;
+  const char      *data;
+  gsize            length;
 
   if (session->closing)
     return;
@@ -1406,8 +1492,8 @@ session_message_cb (SoupWebsocketConnection *conn,
 
   if (length > TR_PROTOCOL_MAX_FRAME)
     {
-      g_debug ("Session %s sent a frame of %" G_GSIZE_FORMAT " bytes; closing it", session->id,
-               length);
+      TR_DEBUG ("Session %s sent a frame of %" G_GSIZE_FORMAT " bytes; closing it", session->id,
+                length);
       tr_session_close (session, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "frame too big");
       return;
     }
@@ -1439,7 +1525,7 @@ session_message_cb (SoupWebsocketConnection *conn,
       session->n_malformed++;
       if (error == NULL)
         g_set_error_literal (&error, TR_ERROR, TR_STATUS_MISSING_FIELD, "“id” is required");
-      g_debug ("Session %s: bad frame: %s", session->id, error->message);
+      TR_DEBUG ("Session %s: bad frame: %s", session->id, error->message);
       if (session->n_malformed > 100)
         {
           g_message ("Session %s of %s sent too many malformed frames; closing it", session->id,
@@ -1534,10 +1620,10 @@ static gboolean
 expiry_cb (gpointer user_data)
 {
   TrSignaling *self = user_data;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64       now = g_get_real_time () / G_USEC_PER_SEC;
   g_autoptr (GPtrArray) expired = NULL;
   GHashTableIter iter;
-  gpointer value;
+  gpointer       value;
 
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -1555,7 +1641,7 @@ expiry_cb (gpointer user_data)
     {
       TrSession *session = g_ptr_array_index (expired, i);
 
-      g_debug ("Session %s: token expired", session->id);
+      TR_DEBUG ("Session %s: token expired", session->id);
       tr_session_close (session, TR_CLOSE_TOKEN_EXPIRED, "token expired");
     }
   return G_SOURCE_CONTINUE;
@@ -1567,7 +1653,7 @@ sync_cb (gpointer user_data)
   TrSignaling *self = user_data;
   g_autoptr (GPtrArray) stale = NULL;
   GHashTableIter iter;
-  gpointer value;
+  gpointer       value;
 
   tr_store_sync (self->store);
   if (tr_store_get_generation (self->store) == self->store_generation)
@@ -1596,13 +1682,13 @@ sync_cb (gpointer user_data)
 static void
 tr_signaling_dispose (GObject *object)
 {
-  TrSignaling *self = (TrSignaling *) object;
+  TrSignaling *self = (TrSignaling *)object;
 
   tr_signaling_shutdown (self);
   while (self->sessions != NULL && g_hash_table_size (self->sessions) > 0)
     {
       GHashTableIter iter;
-      gpointer value;
+      gpointer       value;
 
       g_hash_table_iter_init (&iter, self->sessions);
       if (!g_hash_table_iter_next (&iter, NULL, &value))
@@ -1619,7 +1705,7 @@ tr_signaling_dispose (GObject *object)
 static void
 tr_signaling_finalize (GObject *object)
 {
-  TrSignaling *self = (TrSignaling *) object;
+  TrSignaling *self = (TrSignaling *)object;
 
   g_clear_pointer (&self->secret, g_bytes_unref);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
@@ -1644,15 +1730,14 @@ tr_signaling_class_init (TrSignalingClass *klass)
 static void
 tr_signaling_init (TrSignaling *self)
 {
-  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                          (GDestroyNotify) tr_session_free);
-  self->online = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                        (GDestroyNotify) online_free);
-  self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) call_free);
-  self->transfers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                           (GDestroyNotify) transfer_free);
-  self->watchers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify) g_ptr_array_unref);
+  self->sessions
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)tr_session_free);
+  self->online = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)online_free);
+  self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)call_free);
+  self->transfers
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)transfer_free);
+  self->watchers
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref);
   self->lines = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
 }
 
@@ -1679,15 +1764,14 @@ tr_signaling_add_line (TrSignaling *self, TrServiceLine *line)
   g_return_if_fail (TR_IS_SERVICE_LINE (line));
 
   /* The key is owned by the line, which the table owns. */
-  g_hash_table_replace (self->lines, (gpointer) tr_service_line_get_id (line),
-                        g_object_ref (line));
+  g_hash_table_replace (self->lines, (gpointer)tr_service_line_get_id (line), g_object_ref (line));
 }
 
 TrTokenClaims *
 tr_signaling_check_token (TrSignaling *self, const char *token, GError **error)
 {
   g_autoptr (TrTokenClaims) claims = NULL;
-  gsize secret_length;
+  gsize         secret_length;
   const guint8 *secret;
 
   g_return_val_if_fail (TR_IS_SIGNALING (self), NULL);
@@ -1700,8 +1784,8 @@ tr_signaling_check_token (TrSignaling *self, const char *token, GError **error)
     }
 
   secret = g_bytes_get_data (self->secret, &secret_length);
-  claims = tr_token_verify (token, secret, secret_length, g_get_real_time () / G_USEC_PER_SEC,
-                            error);
+  claims
+      = tr_token_verify (token, secret, secret_length, g_get_real_time () / G_USEC_PER_SEC, error);
   if (claims == NULL)
     return NULL;
   if (claims->sub == NULL || !tr_store_user_exists (self->store, claims->sub))
@@ -1724,7 +1808,7 @@ void
 tr_signaling_accept (TrSignaling *self, SoupWebsocketConnection *conn, const TrTokenClaims *claims)
 {
   TrSession *session;
-  Online *online;
+  Online    *online;
 
   g_return_if_fail (TR_IS_SIGNALING (self));
   g_return_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (conn));
@@ -1739,10 +1823,10 @@ tr_signaling_accept (TrSignaling *self, SoupWebsocketConnection *conn, const TrT
   soup_websocket_connection_set_keepalive_interval (conn, 0);
 
   session = tr_session_new (self, conn, claims);
-  session->message_handler = g_signal_connect (conn, "message",
-                                               G_CALLBACK (session_message_cb), session);
-  session->closed_handler = g_signal_connect (conn, "closed",
-                                              G_CALLBACK (session_closed_cb), session);
+  session->message_handler
+      = g_signal_connect (conn, "message", G_CALLBACK (session_message_cb), session);
+  session->closed_handler
+      = g_signal_connect (conn, "closed", G_CALLBACK (session_closed_cb), session);
   g_hash_table_insert (self->sessions, session->id, session);
 
   online = g_hash_table_lookup (self->online, session->user);
@@ -1755,7 +1839,7 @@ tr_signaling_accept (TrSignaling *self, SoupWebsocketConnection *conn, const TrT
     }
   g_ptr_array_add (online->sessions, session);
 
-  g_debug ("Session %s of %s connected", session->id, session->user);
+  TR_DEBUG ("Session %s of %s connected", session->id, session->user);
   session_send_welcome (self, session);
 
   if (online->sessions->len == 1)
@@ -1767,7 +1851,7 @@ close_matching (TrSignaling *self, const char *user, const char *jti, const char
 {
   g_autoptr (GPtrArray) matching = g_ptr_array_new ();
   GHashTableIter iter;
-  gpointer value;
+  gpointer       value;
 
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -1818,7 +1902,7 @@ void
 tr_signaling_shutdown (TrSignaling *self)
 {
   GHashTableIter iter;
-  gpointer value;
+  gpointer       value;
 
   g_return_if_fail (TR_IS_SIGNALING (self));
 
@@ -1861,10 +1945,8 @@ line_call (TrSignaling *self, TrServiceLine *line, const char *call_id)
 }
 
 void
-tr_signaling_line_reject (TrSignaling   *self,
-                          TrServiceLine *line,
-                          const char    *call_id,
-                          TrStatus       status)
+tr_signaling_line_reject (TrSignaling *self, TrServiceLine *line, const char *call_id,
+                          TrStatus status)
 {
   Call *call;
 

@@ -15,47 +15,34 @@ G_BEGIN_DECLS
 #define TR_TYPE_SIGNALING (tr_signaling_get_type ())
 G_DECLARE_FINAL_TYPE (TrSignaling, tr_signaling, TR, SIGNALING, GObject)
 
-TrSignaling   *tr_signaling_new              (TrStore                 *store,
-                                              GBytes                  *secret) G_GNUC_WARN_UNUSED_RESULT;
-void           tr_signaling_add_line         (TrSignaling             *self,
-                                              TrServiceLine           *line);
+TrSignaling *tr_signaling_new (TrStore *store, GBytes *secret) G_GNUC_WARN_UNUSED_RESULT;
+void         tr_signaling_add_line (TrSignaling *self, TrServiceLine *line);
 
 /*
  * Full token check: signature, expiry, the user exists, the jti is not revoked.
  * Errors: TR_ERROR 401/x.
  */
-TrTokenClaims *tr_signaling_check_token      (TrSignaling             *self,
-                                              const char              *token,
-                                              GError                 **error) G_GNUC_WARN_UNUSED_RESULT;
+TrTokenClaims *tr_signaling_check_token (TrSignaling *self, const char *token,
+                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Takes over an upgraded, already authenticated connection. */
-void           tr_signaling_accept           (TrSignaling             *self,
-                                              SoupWebsocketConnection *conn,
-                                              const TrTokenClaims     *claims);
+void tr_signaling_accept (TrSignaling *self, SoupWebsocketConnection *conn,
+                          const TrTokenClaims *claims);
 
 /* Closes the sessions of @user (removed) or of token @jti (revoked) with 4001. */
-void           tr_signaling_close_user       (TrSignaling             *self,
-                                              const char              *user);
-void           tr_signaling_close_token      (TrSignaling             *self,
-                                              const char              *jti);
+void tr_signaling_close_user (TrSignaling *self, const char *user);
+void tr_signaling_close_token (TrSignaling *self, const char *jti);
 
-gboolean       tr_signaling_is_online        (TrSignaling             *self,
-                                              const char              *user);
-guint          tr_signaling_get_n_sessions   (TrSignaling             *self);
+gboolean tr_signaling_is_online (TrSignaling *self, const char *user);
+guint    tr_signaling_get_n_sessions (TrSignaling *self);
 
 /* Closes every session (1001 going away) and ends every call. */
-void           tr_signaling_shutdown         (TrSignaling             *self);
+void tr_signaling_shutdown (TrSignaling *self);
 
 /* For service lines: act on a call that rings at @line. */
-void           tr_signaling_line_reject      (TrSignaling             *self,
-                                              TrServiceLine           *line,
-                                              const char              *call_id,
-                                              TrStatus                 status);
-void           tr_signaling_line_accept      (TrSignaling             *self,
-                                              TrServiceLine           *line,
-                                              const char              *call_id);
-void           tr_signaling_line_hang_up     (TrSignaling             *self,
-                                              TrServiceLine           *line,
-                                              const char              *call_id);
+void tr_signaling_line_reject (TrSignaling *self, TrServiceLine *line, const char *call_id,
+                               TrStatus status);
+void tr_signaling_line_accept (TrSignaling *self, TrServiceLine *line, const char *call_id);
+void tr_signaling_line_hang_up (TrSignaling *self, TrServiceLine *line, const char *call_id);
 
 G_END_DECLS

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include "tr-server-types.h"
+
 #include <gio/gio.h>
 #include <sqlite3.h>
 
@@ -33,36 +35,36 @@ enum
 };
 
 static const char *stmt_sql[N_STMTS] = {
-  [STMT_USER_GET] =
-    "SELECT u.id, u.display_name, u.kind, s.forward_always, s.unanswered_target, s.ring_timeout "
+  [STMT_USER_GET]
+  = "SELECT u.id, u.display_name, u.kind, s.forward_always, s.unanswered_target, s.ring_timeout "
     "FROM users u LEFT JOIN settings s ON s.user_id = u.id WHERE u.id = ?1",
-  [STMT_USER_ALL] =
-    "SELECT u.id, u.display_name, u.kind, s.forward_always, s.unanswered_target, s.ring_timeout "
+  [STMT_USER_ALL]
+  = "SELECT u.id, u.display_name, u.kind, s.forward_always, s.unanswered_target, s.ring_timeout "
     "FROM users u LEFT JOIN settings s ON s.user_id = u.id",
-  [STMT_USER_ADD] =
-    "INSERT INTO users (id, display_name, kind, created_at) VALUES (?1, ?2, 'user', ?3)",
-  [STMT_USER_UPSERT_SERVICE] =
-    "INSERT INTO users (id, display_name, kind, created_at) VALUES (?1, ?2, 'service', ?3) "
+  [STMT_USER_ADD]
+  = "INSERT INTO users (id, display_name, kind, created_at) VALUES (?1, ?2, 'user', ?3)",
+  [STMT_USER_UPSERT_SERVICE]
+  = "INSERT INTO users (id, display_name, kind, created_at) VALUES (?1, ?2, 'service', ?3) "
     "ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, kind = 'service'",
   [STMT_USER_REMOVE] = "DELETE FROM users WHERE id = ?1",
   [STMT_USER_REVOKE_TOKENS] = "UPDATE tokens SET revoked = 1 WHERE user_id = ?1",
   [STMT_SETTINGS_REMOVE] = "DELETE FROM settings WHERE user_id = ?1",
-  [STMT_TOKEN_ADD] =
-    "INSERT INTO tokens (jti, user_id, issued_at, expires_at, revoked) VALUES (?1, ?2, ?3, ?4, 0)",
-  [STMT_TOKEN_REVOKE] =
-    "INSERT INTO tokens (jti, user_id, issued_at, expires_at, revoked) VALUES (?1, NULL, 0, 0, 1) "
+  [STMT_TOKEN_ADD]
+  = "INSERT INTO tokens (jti, user_id, issued_at, expires_at, revoked) VALUES (?1, ?2, ?3, ?4, 0)",
+  [STMT_TOKEN_REVOKE]
+  = "INSERT INTO tokens (jti, user_id, issued_at, expires_at, revoked) VALUES (?1, NULL, 0, 0, 1) "
     "ON CONFLICT (jti) DO UPDATE SET revoked = 1",
   [STMT_TOKEN_REVOKED] = "SELECT revoked FROM tokens WHERE jti = ?1",
-  [STMT_SETTINGS_PUT] =
-    "INSERT INTO settings (user_id, forward_always, unanswered_target, ring_timeout) "
+  [STMT_SETTINGS_PUT]
+  = "INSERT INTO settings (user_id, forward_always, unanswered_target, ring_timeout) "
     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (user_id) DO UPDATE SET "
     "forward_always = excluded.forward_always, unanswered_target = excluded.unanswered_target, "
     "ring_timeout = excluded.ring_timeout",
-  [STMT_RECORD_ADD] =
-    "INSERT OR REPLACE INTO records (call_id, caller, callee, transferor, started_at, answered_at, "
+  [STMT_RECORD_ADD]
+  = "INSERT OR REPLACE INTO records (call_id, caller, callee, transferor, started_at, answered_at, "
     "ended_at, end_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-  [STMT_RECORD_LIST] =
-    "SELECT call_id, caller, callee, transferor, started_at, answered_at, ended_at, end_status "
+  [STMT_RECORD_LIST]
+  = "SELECT call_id, caller, callee, transferor, started_at, answered_at, ended_at, end_status "
     "FROM (SELECT * FROM records WHERE caller = ?1 "
     "      UNION ALL SELECT * FROM records WHERE callee = ?1 AND caller <> ?1) "
     "ORDER BY started_at DESC, call_id LIMIT ?2",
@@ -71,45 +73,45 @@ static const char *stmt_sql[N_STMTS] = {
   [STMT_COMMIT] = "COMMIT",
 };
 
-static const char schema_sql[] =
-  "CREATE TABLE IF NOT EXISTS users ("
-  "  id TEXT PRIMARY KEY NOT NULL,"
-  "  display_name TEXT NOT NULL,"
-  "  kind TEXT NOT NULL DEFAULT 'user',"
-  "  created_at INTEGER NOT NULL DEFAULT 0);"
-  "CREATE TABLE IF NOT EXISTS tokens ("
-  "  jti TEXT PRIMARY KEY NOT NULL,"
-  "  user_id TEXT,"
-  "  issued_at INTEGER NOT NULL DEFAULT 0,"
-  "  expires_at INTEGER NOT NULL DEFAULT 0,"
-  "  revoked INTEGER NOT NULL DEFAULT 0);"
-  "CREATE INDEX IF NOT EXISTS tokens_user ON tokens (user_id);"
-  "CREATE TABLE IF NOT EXISTS settings ("
-  "  user_id TEXT PRIMARY KEY NOT NULL,"
-  "  forward_always TEXT,"
-  "  unanswered_target TEXT,"
-  "  ring_timeout INTEGER NOT NULL DEFAULT 30);"
-  "CREATE TABLE IF NOT EXISTS records ("
-  "  call_id TEXT PRIMARY KEY NOT NULL,"
-  "  caller TEXT NOT NULL,"
-  "  callee TEXT NOT NULL,"
-  "  transferor TEXT,"
-  "  started_at INTEGER NOT NULL,"
-  "  answered_at INTEGER,"
-  "  ended_at INTEGER,"
-  "  end_status INTEGER);"
-  "CREATE INDEX IF NOT EXISTS records_caller ON records (caller, started_at);"
-  "CREATE INDEX IF NOT EXISTS records_callee ON records (callee, started_at);"
-  "PRAGMA user_version = 1;";
+static const char schema_sql[]
+    = "CREATE TABLE IF NOT EXISTS users ("
+      "  id TEXT PRIMARY KEY NOT NULL,"
+      "  display_name TEXT NOT NULL,"
+      "  kind TEXT NOT NULL DEFAULT 'user',"
+      "  created_at INTEGER NOT NULL DEFAULT 0);"
+      "CREATE TABLE IF NOT EXISTS tokens ("
+      "  jti TEXT PRIMARY KEY NOT NULL,"
+      "  user_id TEXT,"
+      "  issued_at INTEGER NOT NULL DEFAULT 0,"
+      "  expires_at INTEGER NOT NULL DEFAULT 0,"
+      "  revoked INTEGER NOT NULL DEFAULT 0);"
+      "CREATE INDEX IF NOT EXISTS tokens_user ON tokens (user_id);"
+      "CREATE TABLE IF NOT EXISTS settings ("
+      "  user_id TEXT PRIMARY KEY NOT NULL,"
+      "  forward_always TEXT,"
+      "  unanswered_target TEXT,"
+      "  ring_timeout INTEGER NOT NULL DEFAULT 30);"
+      "CREATE TABLE IF NOT EXISTS records ("
+      "  call_id TEXT PRIMARY KEY NOT NULL,"
+      "  caller TEXT NOT NULL,"
+      "  callee TEXT NOT NULL,"
+      "  transferor TEXT,"
+      "  started_at INTEGER NOT NULL,"
+      "  answered_at INTEGER,"
+      "  ended_at INTEGER,"
+      "  end_status INTEGER);"
+      "CREATE INDEX IF NOT EXISTS records_caller ON records (caller, started_at);"
+      "CREATE INDEX IF NOT EXISTS records_callee ON records (callee, started_at);"
+      "PRAGMA user_version = 1;";
 
 struct _TrStore
 {
-  GObject       parent_instance;
+  GObject parent_instance;
 
   sqlite3      *db;
   sqlite3_stmt *stmts[N_STMTS];
-  GHashTable   *identities;  /* id → TrIdentity */
-  GPtrArray    *pending;     /* TrRecord */
+  GHashTable   *identities; /* id → TrIdentity */
+  GPtrArray    *pending;    /* TrRecord */
   guint         flush_source;
   gint64        data_version;
   guint         generation;
@@ -176,7 +178,7 @@ bind_text (sqlite3_stmt *stmt, int index, const char *text)
 static char *
 column_dup (sqlite3_stmt *stmt, int column)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  const char *text = (const char *)sqlite3_column_text (stmt, column);
 
   return text != NULL ? g_strdup (text) : NULL;
 }
@@ -188,7 +190,7 @@ identity_from_row (sqlite3_stmt *stmt)
 
   identity->id = column_dup (stmt, 0);
   identity->display_name = column_dup (stmt, 1);
-  identity->service = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "service") == 0;
+  identity->service = g_strcmp0 ((const char *)sqlite3_column_text (stmt, 2), "service") == 0;
   identity->forward_always = column_dup (stmt, 3);
   identity->unanswered_target = column_dup (stmt, 4);
   if (sqlite3_column_type (stmt, 5) == SQLITE_NULL)
@@ -205,7 +207,7 @@ static void
 reload_identities (TrStore *self)
 {
   sqlite3_stmt *stmt = get_stmt (self, STMT_USER_ALL);
-  int rc;
+  int           rc;
 
   g_hash_table_remove_all (self->identities);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -226,7 +228,7 @@ static gint64
 read_data_version (TrStore *self)
 {
   sqlite3_stmt *stmt = get_stmt (self, STMT_DATA_VERSION);
-  gint64 version = -1;
+  gint64        version = -1;
 
   if (sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int64 (stmt, 0);
@@ -247,7 +249,7 @@ flush_cb (gpointer user_data)
 static void
 tr_store_finalize (GObject *object)
 {
-  TrStore *self = (TrStore *) object;
+  TrStore *self = (TrStore *)object;
 
   tr_store_close (self);
   g_clear_pointer (&self->identities, g_hash_table_unref);
@@ -268,7 +270,7 @@ static void
 tr_store_init (TrStore *self)
 {
   self->identities = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, identity_free);
-  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_record_free);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify)tr_record_free);
 }
 
 TrStore *
@@ -276,7 +278,7 @@ tr_store_new (const char *path, GError **error)
 {
   g_autoptr (TrStore) self = g_object_new (TR_TYPE_STORE, NULL);
   char *errmsg = NULL;
-  int rc;
+  int   rc;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -290,9 +292,9 @@ tr_store_new (const char *path, GError **error)
     }
 
   sqlite3_busy_timeout (self->db, 5000);
-  if (sqlite3_exec (self->db,
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL, NULL,
-                    &errmsg) != SQLITE_OK
+  if (sqlite3_exec (self->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL, NULL,
+                    &errmsg)
+          != SQLITE_OK
       || sqlite3_exec (self->db, schema_sql, NULL, NULL, &errmsg) != SQLITE_OK)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot set up database %s: %s", path,
@@ -303,8 +305,9 @@ tr_store_new (const char *path, GError **error)
 
   for (guint i = 0; i < N_STMTS; i++)
     {
-      if (sqlite3_prepare_v3 (self->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-                              &self->stmts[i], NULL) != SQLITE_OK)
+      if (sqlite3_prepare_v3 (self->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &self->stmts[i],
+                              NULL)
+          != SQLITE_OK)
         {
           set_sqlite_error (self, error, "Cannot prepare statement");
           return NULL;
@@ -313,7 +316,7 @@ tr_store_new (const char *path, GError **error)
 
   reload_identities (self);
   self->data_version = read_data_version (self);
-  g_debug ("Opened %s with %u identities", path, g_hash_table_size (self->identities));
+  TR_DEBUG ("Opened %s with %u identities", path, g_hash_table_size (self->identities));
 
   return g_steal_pointer (&self);
 }
@@ -337,7 +340,7 @@ tr_store_close (TrStore *self)
 TrIdentity *
 tr_store_lookup (TrStore *self, const char *id)
 {
-  TrIdentity *identity;
+  TrIdentity   *identity;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (TR_IS_STORE (self), NULL);
@@ -367,7 +370,7 @@ gboolean
 tr_store_user_exists (TrStore *self, const char *id)
 {
   sqlite3_stmt *stmt;
-  gboolean found;
+  gboolean      found;
 
   g_return_val_if_fail (TR_IS_STORE (self), FALSE);
 
@@ -386,8 +389,8 @@ tr_store_user_exists (TrStore *self, const char *id)
 static int
 compare_identities (gconstpointer a, gconstpointer b)
 {
-  const TrIdentity *ia = *(const TrIdentity **) a;
-  const TrIdentity *ib = *(const TrIdentity **) b;
+  const TrIdentity *ia = *(const TrIdentity **)a;
+  const TrIdentity *ib = *(const TrIdentity **)b;
 
   return strcmp (ia->id, ib->id);
 }
@@ -395,9 +398,9 @@ compare_identities (gconstpointer a, gconstpointer b)
 GPtrArray *
 tr_store_list (TrStore *self)
 {
-  GPtrArray *list;
+  GPtrArray     *list;
   GHashTableIter iter;
-  gpointer value;
+  gpointer       value;
 
   g_return_val_if_fail (TR_IS_STORE (self), NULL);
 
@@ -415,7 +418,7 @@ gboolean
 tr_store_add_user (TrStore *self, const char *id, const char *display_name, GError **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (TR_IS_STORE (self), FALSE);
 
@@ -441,7 +444,7 @@ tr_store_add_user (TrStore *self, const char *id, const char *display_name, GErr
 
   g_hash_table_remove (self->identities, id);
   tr_store_lookup (self, id);
-  g_debug ("Added user %s", id);
+  TR_DEBUG ("Added user %s", id);
   return TRUE;
 }
 
@@ -449,7 +452,7 @@ gboolean
 tr_store_ensure_service (TrStore *self, const char *id, const char *display_name, GError **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (TR_IS_STORE (self), FALSE);
 
@@ -471,7 +474,7 @@ gboolean
 tr_store_remove_user (TrStore *self, const char *id, GError **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (TR_IS_STORE (self), FALSE);
 
@@ -498,7 +501,7 @@ tr_store_remove_user (TrStore *self, const char *id, GError **error)
   sqlite3_reset (stmt);
 
   g_hash_table_remove (self->identities, id);
-  g_debug ("Removed user %s", id);
+  TR_DEBUG ("Removed user %s", id);
   return TRUE;
 }
 
@@ -515,15 +518,11 @@ tr_identity_to_json (const TrIdentity *identity, gboolean with_kind)
 }
 
 gboolean
-tr_store_add_token (TrStore    *self,
-                    const char *jti,
-                    const char *user,
-                    gint64      iat,
-                    gint64      exp,
-                    GError    **error)
+tr_store_add_token (TrStore *self, const char *jti, const char *user, gint64 iat, gint64 exp,
+                    GError **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (TR_IS_STORE (self), FALSE);
 
@@ -543,7 +542,7 @@ gboolean
 tr_store_revoke_token (TrStore *self, const char *jti, GError **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_return_val_if_fail (TR_IS_STORE (self), FALSE);
 
@@ -560,7 +559,7 @@ gboolean
 tr_store_token_is_revoked (TrStore *self, const char *jti)
 {
   sqlite3_stmt *stmt;
-  gboolean revoked = FALSE;
+  gboolean      revoked = FALSE;
 
   g_return_val_if_fail (TR_IS_STORE (self), TRUE);
 
@@ -576,14 +575,10 @@ tr_store_token_is_revoked (TrStore *self, const char *jti)
 }
 
 static gboolean
-settings_target (TrStore     *self,
-                 const char  *user,
-                 JsonObject  *patch,
-                 const char  *field,
-                 char       **inout,
-                 GError     **error)
+settings_target (TrStore *self, const char *user, JsonObject *patch, const char *field,
+                 char **inout, GError **error)
 {
-  JsonNode *node;
+  JsonNode   *node;
   const char *target;
 
   if (!json_object_has_member (patch, field))
@@ -625,12 +620,12 @@ settings_target (TrStore     *self,
 gboolean
 tr_store_update_settings (TrStore *self, const char *user, JsonObject *patch, GError **error)
 {
-  TrIdentity *identity;
+  TrIdentity      *identity;
   g_autofree char *forward_always = NULL;
   g_autofree char *unanswered_target = NULL;
-  int ring_timeout;
-  sqlite3_stmt *stmt;
-  int rc;
+  int              ring_timeout;
+  sqlite3_stmt    *stmt;
+  int              rc;
 
   g_return_val_if_fail (TR_IS_STORE (self), FALSE);
 
@@ -657,7 +652,7 @@ tr_store_update_settings (TrStore *self, const char *user, JsonObject *patch, GE
       else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
                && json_node_get_int (node) >= TR_PROTOCOL_MIN_RING_TIMEOUT
                && json_node_get_int (node) <= TR_PROTOCOL_MAX_RING_TIMEOUT)
-        ring_timeout = (int) json_node_get_int (node);
+        ring_timeout = (int)json_node_get_int (node);
       else
         {
           g_set_error (error, TR_ERROR, TR_STATUS_INVALID_FIELD,
@@ -769,14 +764,14 @@ tr_store_flush (TrStore *self)
     g_warning ("Cannot commit call records: %s", sqlite3_errmsg (self->db));
   sqlite3_reset (stmt);
 
-  g_debug ("Wrote %u call records", self->pending->len);
+  TR_DEBUG ("Wrote %u call records", self->pending->len);
   g_ptr_array_set_size (self->pending, 0);
 }
 
 JsonArray *
 tr_store_list_records (TrStore *self, const char *user, guint limit)
 {
-  JsonArray *array = json_array_new ();
+  JsonArray    *array = json_array_new ();
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (TR_IS_STORE (self), array);
@@ -788,17 +783,17 @@ tr_store_list_records (TrStore *self, const char *user, guint limit)
 
   stmt = get_stmt (self, STMT_RECORD_LIST);
   bind_text (stmt, 1, user);
-  sqlite3_bind_int (stmt, 2, (int) limit);
+  sqlite3_bind_int (stmt, 2, (int)limit);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       JsonObject *object = json_object_new ();
 
-      json_object_set_string_member (object, "call", (const char *) sqlite3_column_text (stmt, 0));
-      json_object_set_string_member (object, "caller", (const char *) sqlite3_column_text (stmt, 1));
-      json_object_set_string_member (object, "callee", (const char *) sqlite3_column_text (stmt, 2));
+      json_object_set_string_member (object, "call", (const char *)sqlite3_column_text (stmt, 0));
+      json_object_set_string_member (object, "caller", (const char *)sqlite3_column_text (stmt, 1));
+      json_object_set_string_member (object, "callee", (const char *)sqlite3_column_text (stmt, 2));
       if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
         json_object_set_string_member (object, "transferor",
-                                       (const char *) sqlite3_column_text (stmt, 3));
+                                       (const char *)sqlite3_column_text (stmt, 3));
       json_object_set_int_member (object, "started_at", sqlite3_column_int64 (stmt, 4));
       if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
         json_object_set_int_member (object, "answered_at", sqlite3_column_int64 (stmt, 5));
@@ -806,7 +801,7 @@ tr_store_list_records (TrStore *self, const char *user, guint limit)
         json_object_set_int_member (object, "ended_at", sqlite3_column_int64 (stmt, 6));
       if (sqlite3_column_type (stmt, 7) != SQLITE_NULL)
         {
-          TrStatus status = (TrStatus) sqlite3_column_int (stmt, 7);
+          TrStatus status = (TrStatus)sqlite3_column_int (stmt, 7);
 
           if (tr_status_get_reason (status) == NULL)
             status = TR_STATUS_INTERNAL;
@@ -835,8 +830,8 @@ tr_store_sync (TrStore *self)
   self->data_version = version;
   self->generation++;
   reload_identities (self);
-  g_debug ("Database changed by another process; reloaded %u identities",
-           g_hash_table_size (self->identities));
+  TR_DEBUG ("Database changed by another process; reloaded %u identities",
+            g_hash_table_size (self->identities));
   return TRUE;
 }
 

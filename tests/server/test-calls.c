@@ -55,8 +55,8 @@ test_basic_call (Fixture *f, gconstpointer data)
   g_autoptr (JsonObject) result = NULL;
   g_autoptr (JsonObject) event = NULL;
   g_autofree char *call = NULL;
-  JsonObject *info;
-  JsonArray *users;
+  JsonObject      *info;
+  JsonArray       *users;
 
   /* Directory and presence. */
   result = test_client_ok (f->alice, "directory.list", NULL);
@@ -77,10 +77,11 @@ test_basic_call (Fixture *f, gconstpointer data)
                          !g_str_equal (id, "dave"));
     }
   g_clear_pointer (&result, json_object_unref);
-  result = test_client_ok (f->alice, "presence.subscribe", "\"users\": [\"dave\", \"bob\"]");
+  result
+      = test_client_ok (f->alice, "presence.subscribe", "\"users\": [\"dave\", \"bob\", \"dave\"]");
   g_assert_false (json_object_get_boolean_member (
-    json_array_get_object_element (json_object_get_array_member (result, "presence"), 0),
-    "online"));
+      json_array_get_object_element (json_object_get_array_member (result, "presence"), 0),
+      "online"));
   {
     g_autoptr (TestClient) dave = test_client_new (f->server, "dave");
 
@@ -88,6 +89,8 @@ test_basic_call (Fixture *f, gconstpointer data)
     g_assert_cmpstr (json_object_get_string_member (event, "user"), ==, "dave");
     g_assert_true (json_object_get_boolean_member (event, "online"));
     g_clear_pointer (&event, json_object_unref);
+    /* Subscribed twice, told once. */
+    test_client_assert_none (f->alice, "presence", 100);
   }
   event = test_client_wait (f->alice, "presence", NULL);
   g_assert_false (json_object_get_boolean_member (event, "online"));
@@ -105,8 +108,7 @@ test_basic_call (Fixture *f, gconstpointer data)
   g_assert_true (json_object_get_boolean_member (info, "video"));
 
   event = test_client_wait (f->bob, "call.incoming", call);
-  g_assert_cmpstr (json_object_get_string_member (member (member (event, "call"), "caller"),
-                                                  "id"),
+  g_assert_cmpstr (json_object_get_string_member (member (member (event, "call"), "caller"), "id"),
                    ==, "alice");
   g_clear_pointer (&event, json_object_unref);
   event = test_client_wait (f->alice, "call.ringing", call);
@@ -124,13 +126,12 @@ test_basic_call (Fixture *f, gconstpointer data)
 
   /* Signal, DTMF, hold. */
   g_clear_pointer (&result, json_object_unref);
-  result = test_client_ok (f->bob, "call.signal",
-                           "\"call\": \"%s\", \"payload\": {\"type\": \"answer\", \"n\": [1]}",
-                           call);
+  result
+      = test_client_ok (f->bob, "call.signal",
+                        "\"call\": \"%s\", \"payload\": {\"type\": \"answer\", \"n\": [1]}", call);
   event = test_client_wait (f->alice, "call.signal", call);
   g_assert_cmpstr (json_object_get_string_member (event, "from"), ==, "bob");
-  g_assert_cmpstr (json_object_get_string_member (member (event, "payload"), "type"), ==,
-                   "answer");
+  g_assert_cmpstr (json_object_get_string_member (member (event, "payload"), "type"), ==, "answer");
   g_clear_pointer (&event, json_object_unref);
   g_clear_pointer (&result, json_object_unref);
   result = test_client_ok (f->alice, "call.dtmf", "\"call\": \"%s\", \"digits\": \"12#\"", call);
@@ -141,8 +142,8 @@ test_basic_call (Fixture *f, gconstpointer data)
 
   g_clear_pointer (&result, json_object_unref);
   result = test_client_ok (f->alice, "call.hold", "\"call\": \"%s\"", call);
-  g_assert_true (json_object_get_boolean_member (member (member (result, "call"), "hold"),
-                                                 "caller"));
+  g_assert_true (
+      json_object_get_boolean_member (member (member (result, "call"), "hold"), "caller"));
   event = test_client_wait (f->bob, "call.hold_changed", call);
   g_assert_true (json_object_get_boolean_member (member (event, "hold"), "caller"));
   g_assert_false (json_object_get_boolean_member (member (event, "hold"), "callee"));
@@ -164,10 +165,9 @@ test_basic_call (Fixture *f, gconstpointer data)
   /* The record. */
   g_clear_pointer (&result, json_object_unref);
   result = test_client_ok (f->bob, "records.list", NULL);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result, "records")),
-                    ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result, "records")), ==,
+                    1);
 }
-
 
 static char *
 start_call (TestClient *caller, const char *to)
@@ -199,8 +199,8 @@ test_service_lines (Fixture *f, gconstpointer data)
   }
   test_client_assert_none (f->alice, "call.ended", 300);
   {
-    g_autoptr (JsonObject) result = test_client_ok (f->alice, "call.hangup", "\"call\": \"%s\"",
-                                                    noanswer);
+    g_autoptr (JsonObject) result
+        = test_client_ok (f->alice, "call.hangup", "\"call\": \"%s\"", noanswer);
   }
   assert_ended (f->alice, noanswer, 487, 1);
 }
@@ -261,13 +261,11 @@ test_forwarding (Fixture *f, gconstpointer data)
   set_settings (f->bob, "{\"forward_always\": \"carol\"}");
   result = test_client_ok (f->alice, "call.start", "\"to\": \"bob\"");
   call = g_strdup (json_object_get_string_member (member (result, "call"), "id"));
-  g_assert_cmpstr (json_object_get_string_member (member (member (result, "call"), "callee"),
-                                                  "id"),
+  g_assert_cmpstr (json_object_get_string_member (member (member (result, "call"), "callee"), "id"),
                    ==, "carol");
-  g_assert_cmpstr (json_object_get_string_member (member (member (result, "call"),
-                                                          "forwarded_from"),
-                                                  "id"),
-                   ==, "bob");
+  g_assert_cmpstr (
+      json_object_get_string_member (member (member (result, "call"), "forwarded_from"), "id"), ==,
+      "bob");
   event = test_client_wait (f->alice, "call.forwarded", call);
   g_assert_cmpstr (json_object_get_string_member (event, "reason"), ==, "forward-always");
   g_assert_cmpstr (json_object_get_string_member (member (event, "to"), "id"), ==, "carol");
@@ -299,9 +297,53 @@ test_forwarding (Fixture *f, gconstpointer data)
   result = test_client_ok (f->carol, "call.accept", "\"call\": \"%s\"", call2);
   g_clear_pointer (&event, json_object_unref);
   event = test_client_wait (f->alice, "call.accepted", call2);
-  g_assert_cmpstr (json_object_get_string_member (member (member (event, "call"), "callee"),
-                                                  "id"),
+  g_assert_cmpstr (json_object_get_string_member (member (member (event, "call"), "callee"), "id"),
                    ==, "carol");
+}
+
+static void
+forward (TestServer *server, const char *from, const char *to)
+{
+  g_autofree char *token = test_server_token (server, from, 60);
+  g_autofree char *body = g_strdup_printf ("{\"forward_always\": \"%s\"}", to);
+
+  g_assert_cmpuint (test_http (server, "PUT", "/v1/me/settings", token, body, NULL), ==, 200);
+}
+
+/* At most 5 forwarding hops. */
+static void
+test_forwarding_hops (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (JsonObject) event = NULL;
+  g_autofree char *call = NULL;
+
+  for (guint i = 1; i <= 6; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("f%u", i);
+
+      test_server_add_user (f->server, id, id);
+    }
+  /* f1 → f2 → f3 → f4 → f5 → bob: 5 hops, rings bob. */
+  forward (f->server, "f1", "f2");
+  forward (f->server, "f2", "f3");
+  forward (f->server, "f3", "f4");
+  forward (f->server, "f4", "f5");
+  forward (f->server, "f5", "bob");
+  result = test_client_ok (f->alice, "call.start", "\"to\": \"f1\"");
+  call = g_strdup (json_object_get_string_member (member (result, "call"), "id"));
+  event = test_client_wait (f->bob, "call.incoming", call);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr (JsonObject) forwarded = test_client_wait (f->alice, "call.forwarded", call);
+    }
+  g_clear_pointer (&result, json_object_unref);
+  result = test_client_ok (f->alice, "call.hangup", "\"call\": \"%s\"", call);
+
+  /* One more hop: 404/2. */
+  forward (f->server, "f5", "f6");
+  forward (f->server, "f6", "bob");
+  test_client_error (f->alice, 404, 2, "call.start", "\"to\": \"f1\"");
 }
 
 static void
@@ -324,7 +366,7 @@ begin_transfer (Fixture *f, const char *target, gboolean disable, char **out_cal
   g_autoptr (JsonObject) result = NULL;
   g_autoptr (JsonObject) event = NULL;
   JsonObject *info;
-  char *transfer;
+  char       *transfer;
 
   result = test_client_ok (f->alice, "call.transfer",
                            "\"call\": \"%s\", \"target\": {\"kind\": \"participant\", "
@@ -344,10 +386,9 @@ begin_transfer (Fixture *f, const char *target, gboolean disable, char **out_cal
   g_assert_cmpstr (json_object_get_string_member (event, "transfer"), ==, transfer);
   g_assert_cmpstr (json_object_get_string_member (event, "call"), ==, call);
   g_assert_cmpstr (json_object_get_string_member (member (event, "to"), "id"), ==, target);
-  g_assert_cmpstr (json_object_get_string_member (member (event, "transferor"), "id"), ==,
-                   "alice");
-  g_assert_cmpint (json_object_get_boolean_member (event, "disable_forwarding_and_unanswered"),
-                   ==, disable);
+  g_assert_cmpstr (json_object_get_string_member (member (event, "transferor"), "id"), ==, "alice");
+  g_assert_cmpint (json_object_get_boolean_member (event, "disable_forwarding_and_unanswered"), ==,
+                   disable);
 
   *out_call = g_steal_pointer (&call);
   return transfer;
@@ -356,20 +397,18 @@ begin_transfer (Fixture *f, const char *target, gboolean disable, char **out_cal
 static char *
 follow_transfer (TestClient *transferee, const char *transfer, const char *target)
 {
-  g_autoptr (JsonObject) result = test_client_ok (transferee, "call.start",
-                                                  "\"to\": \"%s\", \"transfer\": \"%s\"",
-                                                  target, transfer);
+  g_autoptr (JsonObject) result = test_client_ok (
+      transferee, "call.start", "\"to\": \"%s\", \"transfer\": \"%s\"", target, transfer);
   JsonObject *info = member (result, "call");
 
   g_assert_cmpstr (json_object_get_string_member (info, "transfer"), ==, transfer);
-  g_assert_cmpstr (json_object_get_string_member (member (info, "transferor"), "id"), ==,
-                   "alice");
+  g_assert_cmpstr (json_object_get_string_member (member (info, "transferor"), "id"), ==, "alice");
   return g_strdup (json_object_get_string_member (info, "id"));
 }
 
 static void
-assert_transfer_state (TestClient *transferor, const char *transfer, const char *state,
-                       guint code, guint subcode)
+assert_transfer_state (TestClient *transferor, const char *transfer, const char *state, guint code,
+                       guint subcode)
 {
   g_autoptr (JsonObject) event = test_client_wait (transferor, "transfer.state", NULL);
   JsonObject *info = member (event, "transfer");
@@ -392,7 +431,8 @@ test_transfer_success (Fixture *f, gconstpointer data)
   /* A second transfer: 491; a mismatching call.start: 403/5. */
   test_client_error (f->alice, 491, 1, "call.transfer",
                      "\"call\": \"%s\", \"target\": {\"kind\": \"participant\", "
-                     "\"user\": \"dave\"}", call);
+                     "\"user\": \"dave\"}",
+                     call);
   test_client_error (f->bob, 403, 5, "call.start", "\"to\": \"dave\", \"transfer\": \"%s\"",
                      transfer);
   test_client_error (f->carol, 403, 5, "call.start", "\"to\": \"alice\", \"transfer\": \"%s\"",
@@ -400,11 +440,10 @@ test_transfer_success (Fixture *f, gconstpointer data)
 
   target_call = follow_transfer (f->bob, transfer, "carol");
   event = test_client_wait (f->carol, "call.incoming", target_call);
-  g_assert_cmpstr (json_object_get_string_member (member (member (event, "call"), "transferor"),
-                                                  "id"),
-                   ==, "alice");
-  g_assert_cmpstr (json_object_get_string_member (member (member (event, "call"), "caller"),
-                                                  "id"),
+  g_assert_cmpstr (
+      json_object_get_string_member (member (member (event, "call"), "transferor"), "id"), ==,
+      "alice");
+  g_assert_cmpstr (json_object_get_string_member (member (member (event, "call"), "caller"), "id"),
                    ==, "bob");
   result = test_client_ok (f->carol, "call.accept", "\"call\": \"%s\"", target_call);
 
@@ -433,19 +472,21 @@ test_transfer_checks (Fixture *f, gconstpointer data)
 
   test_client_error (f->carol, 403, 1, "call.transfer",
                      "\"call\": \"%s\", \"target\": {\"kind\": \"participant\", "
-                     "\"user\": \"carol\"}", call);
+                     "\"user\": \"carol\"}",
+                     call);
   test_client_error (f->alice, 481, 1, "call.transfer",
                      "\"call\": \"c-nope\", \"target\": {\"kind\": \"participant\", "
                      "\"user\": \"carol\"}");
   test_client_error (f->alice, 404, 1, "call.transfer",
                      "\"call\": \"%s\", \"target\": {\"kind\": \"participant\", "
-                     "\"user\": \"zed\"}", call);
+                     "\"user\": \"zed\"}",
+                     call);
   test_client_error (f->alice, 501, 1, "call.transfer",
                      "\"call\": \"%s\", \"target\": {\"kind\": \"voicemail\", "
-                     "\"user\": \"carol\"}", call);
-  test_client_error (f->alice, 501, 1, "call.transfer",
-                     "\"call\": \"%s\", \"target\": {\"kind\": \"call\", \"call\": \"c-1\"}",
+                     "\"user\": \"carol\"}",
                      call);
+  test_client_error (f->alice, 501, 1, "call.transfer",
+                     "\"call\": \"%s\", \"target\": {\"kind\": \"call\", \"call\": \"c-1\"}", call);
   test_client_error (f->bob, 403, 5, "call.start", "\"to\": \"carol\", \"transfer\": \"t-nope\"");
 }
 
@@ -456,9 +497,8 @@ test_transfer_declined (Fixture *f, gconstpointer data)
   g_autofree char *transfer = begin_transfer (f, "carol", FALSE, &call);
   g_autofree char *target_call = follow_transfer (f->bob, transfer, "carol");
   g_autoptr (JsonObject) event = test_client_wait (f->carol, "call.incoming", target_call);
-  g_autoptr (JsonObject) result = test_client_ok (f->carol, "call.reject",
-                                                  "\"call\": \"%s\", \"reason\": \"declined\"",
-                                                  target_call);
+  g_autoptr (JsonObject) result = test_client_ok (
+      f->carol, "call.reject", "\"call\": \"%s\", \"reason\": \"declined\"", target_call);
 
   assert_transfer_state (f->alice, transfer, "failed", 603, 1);
   assert_ended (f->bob, target_call, 603, 1);
@@ -466,8 +506,8 @@ test_transfer_declined (Fixture *f, gconstpointer data)
   /* A–B is still there, held by A; A resumes. */
   g_clear_pointer (&result, json_object_unref);
   result = test_client_ok (f->alice, "call.resume", "\"call\": \"%s\"", call);
-  g_assert_false (json_object_get_boolean_member (member (member (result, "call"), "hold"),
-                                                  "caller"));
+  g_assert_false (
+      json_object_get_boolean_member (member (member (result, "call"), "hold"), "caller"));
   g_clear_pointer (&event, json_object_unref);
   event = test_client_wait (f->bob, "call.hold_changed", call);
 }
@@ -520,8 +560,7 @@ test_transfer_transferee_hangs_up (Fixture *f, gconstpointer data)
   g_autofree char *transfer = begin_transfer (f, "carol", FALSE, &call);
   g_autofree char *target_call = follow_transfer (f->bob, transfer, "carol");
   g_autoptr (JsonObject) event = test_client_wait (f->carol, "call.incoming", target_call);
-  g_autoptr (JsonObject) result = test_client_ok (f->bob, "call.hangup", "\"call\": \"%s\"",
-                                                  call);
+  g_autoptr (JsonObject) result = test_client_ok (f->bob, "call.hangup", "\"call\": \"%s\"", call);
 
   assert_transfer_state (f->alice, transfer, "failed", 487, 2);
   assert_ended (f->carol, target_call, 487, 1);
@@ -535,8 +574,8 @@ test_transfer_transferor_hangs_up (Fixture *f, gconstpointer data)
   g_autofree char *transfer = begin_transfer (f, "carol", FALSE, &call);
   g_autofree char *target_call = NULL;
   g_autoptr (JsonObject) event = NULL;
-  g_autoptr (JsonObject) result = test_client_ok (f->alice, "call.hangup", "\"call\": \"%s\"",
-                                                  call);
+  g_autoptr (JsonObject) result
+      = test_client_ok (f->alice, "call.hangup", "\"call\": \"%s\"", call);
 
   assert_ended (f->bob, call, 0, 0);
   /* The transfer goes on. */
@@ -569,14 +608,14 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("/server/call/basic", test_basic_call);
   ADD ("/server/call/service-lines", test_service_lines);
   ADD ("/server/call/reject-offline", test_reject_and_offline);
   ADD ("/server/call/multiple-sessions", test_multiple_sessions);
   ADD ("/server/call/forwarding", test_forwarding);
+  ADD ("/server/call/forwarding-hops", test_forwarding_hops);
   ADD ("/server/call/no-answer", test_no_answer);
   ADD ("/server/transfer/success", test_transfer_success);
   ADD ("/server/transfer/checks", test_transfer_checks);

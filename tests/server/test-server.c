@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "TestServer"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "server-test-util.h"
@@ -26,8 +27,8 @@ test_rest_admin (void)
   g_autoptr (JsonObject) body = NULL;
   g_autofree char *token = NULL;
   g_autofree char *jti = NULL;
-  JsonArray *users;
-  guint status;
+  JsonArray       *users;
+  guint            status;
 
   status = test_http (server, "GET", "/v1/health", NULL, NULL, &body);
   g_assert_cmpuint (status, ==, 200);
@@ -78,8 +79,8 @@ test_rest_admin (void)
   g_assert_cmpint (json_object_get_int_member (body, "expires_at"), >,
                    g_get_real_time () / G_USEC_PER_SEC + 590);
   g_clear_pointer (&body, json_object_unref);
-  status = test_http (server, "POST", "/v1/tokens", server->admin_key,
-                      "{\"user\": \"zed\"}", &body);
+  status
+      = test_http (server, "POST", "/v1/tokens", server->admin_key, "{\"user\": \"zed\"}", &body);
   g_assert_cmpuint (status, ==, 404);
   test_assert_error (body_error (body), 404, 1);
   g_clear_pointer (&body, json_object_unref);
@@ -135,8 +136,8 @@ test_rest_admin (void)
   g_assert_cmpuint (status, ==, 400);
   test_assert_error (body_error (body), 400, 4);
   g_clear_pointer (&body, json_object_unref);
-  status = test_http (server, "PUT", "/v1/me/settings", token,
-                      "{\"forward_always\": \"nobody\"}", &body);
+  status = test_http (server, "PUT", "/v1/me/settings", token, "{\"forward_always\": \"nobody\"}",
+                      &body);
   g_assert_cmpuint (status, ==, 404);
   g_clear_pointer (&body, json_object_unref);
   status = test_http (server, "GET", "/v1/me/calls?limit=5", token, NULL, &body);
@@ -179,18 +180,18 @@ forge_token (TestServer *server, const char *user, gint64 exp)
   g_autofree char *path = g_build_filename (server->data_dir, "secret", NULL);
   g_autofree char *secret = NULL;
   g_autoptr (GError) error = NULL;
-  char *scopes[] = { (char *) "call", NULL };
+  char         *scopes[] = { (char *)"call", NULL };
   TrTokenClaims claims = { 0 };
-  gsize length;
+  gsize         length;
 
   g_file_get_contents (path, &secret, &length, &error);
   g_assert_no_error (error);
-  claims.sub = (char *) user;
+  claims.sub = (char *)user;
   claims.scopes = scopes;
   claims.iat = exp - 100;
   claims.exp = exp;
-  claims.jti = (char *) "forged0123";
-  return tr_token_encode (&claims, (const guint8 *) secret, length);
+  claims.jti = (char *)"forged0123";
+  return tr_token_encode (&claims, (const guint8 *)secret, length);
 }
 
 static void
@@ -204,7 +205,7 @@ test_connect_tokens (void)
   g_autofree char *ghost = NULL;
   g_autoptr (TrTokenClaims) claims = NULL;
   guint status;
-  int exit_status;
+  int   exit_status;
 
   test_server_add_user (server, "alice", "Alice");
   token = test_server_token (server, "alice", 600);
@@ -249,9 +250,9 @@ test_connect_tokens (void)
   g_clear_pointer (&body, json_object_unref);
   body = test_client_wait (client, "welcome", NULL);
   g_assert_cmpint (json_object_get_int_member (body, "protocol"), ==, 1);
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (body, "limits"),
-                                               "max_frame"),
-                   ==, 65536);
+  g_assert_cmpint (
+      json_object_get_int_member (json_object_get_object_member (body, "limits"), "max_frame"), ==,
+      65536);
   g_clear_pointer (&body, json_object_unref);
 
   claims = tr_token_decode_unverified (token, NULL);
@@ -320,7 +321,7 @@ test_bad_input (void)
   g_autoptr (JsonObject) result = NULL;
   g_autofree char *call = NULL;
   g_autofree char *big = NULL;
-  guint n_limited = 0;
+  guint            n_limited = 0;
 
   test_server_add_user (server, "alice", "Alice");
   test_server_add_user (server, "bob", "Bob");
@@ -401,10 +402,9 @@ test_bad_input (void)
                            "\"call\": \"%s\", \"payload\": {\"sdp\": \"v=0\"}", call);
   g_clear_pointer (&reply, json_object_unref);
   reply = test_client_wait (bob, "call.signal", call);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (reply,
-                                                                                 "payload"),
-                                                  "sdp"),
-                   ==, "v=0");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (reply, "payload"), "sdp"), ==,
+      "v=0");
   g_clear_pointer (&result, json_object_unref);
   result = test_client_ok (bob, "call.hangup", "\"call\": \"%s\"", call);
   ended = test_client_wait (alice, "call.ended", call);
@@ -424,8 +424,8 @@ test_restart (void)
   g_autoptr (JsonObject) body = NULL;
   g_autofree char *call = NULL;
   g_autofree char *token = NULL;
-  JsonArray *records;
-  JsonObject *record;
+  JsonArray       *records;
+  JsonObject      *record;
 
   test_server_add_user (server, "alice", "Alice");
   test_server_add_user (server, "bob", "Bob");
@@ -451,12 +451,10 @@ test_restart (void)
   alice = test_client_new (server, "alice");
   g_clear_pointer (&result, json_object_unref);
   result = test_client_ok (alice, "settings.get", NULL);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result,
-                                                                                 "settings"),
-                                                  "forward_always"),
+  g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (result, "settings"), "forward_always"),
                    ==, "bob");
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (result,
-                                                                              "settings"),
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (result, "settings"),
                                                "ring_timeout"),
                    ==, 7);
   g_clear_pointer (&result, json_object_unref);
@@ -472,6 +470,77 @@ test_restart (void)
 
   g_assert_cmpuint (test_http (server, "GET", "/v1/me/calls", token, NULL, &body), ==, 200);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (body, "records")), ==, 1);
+}
+
+/* SIGTERM with calls running: the parties hear why, sessions close with 1001, clean exit. */
+static void
+test_shutdown (void)
+{
+  g_autoptr (TestServer) server = test_server_new ();
+  g_autoptr (TestClient) alice = NULL;
+  g_autoptr (TestClient) bob = NULL;
+  g_autoptr (TestClient) carol = NULL;
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (JsonObject) ended = NULL;
+  g_autofree char *call = NULL;
+  g_autofree char *ringing = NULL;
+
+  test_server_add_user (server, "alice", "Alice");
+  test_server_add_user (server, "bob", "Bob");
+  test_server_add_user (server, "carol", "Carol");
+  alice = test_client_new (server, "alice");
+  bob = test_client_new (server, "bob");
+  carol = test_client_new (server, "carol");
+  call = test_connect_call (alice, bob);
+  result = test_client_ok (carol, "call.start", "\"to\": \"line-noanswer\"");
+  ringing = g_strdup (
+      json_object_get_string_member (json_object_get_object_member (result, "call"), "id"));
+
+  test_server_stop (server); /* asserts exit status 0 */
+
+  ended = test_client_wait (bob, "call.ended", call);
+  test_assert_error (json_object_get_object_member (ended, "reason"), 480, 2);
+  g_clear_pointer (&ended, json_object_unref);
+  ended = test_client_wait (carol, "call.ended", ringing);
+  test_assert_error (json_object_get_object_member (ended, "reason"), 480, 2);
+  test_client_wait_closed (alice, 5000);
+  g_assert_cmpuint (alice->close_code, ==, 1001);
+  test_client_wait_closed (carol, 5000);
+}
+
+/* A directory bigger than a frame comes in pages. */
+static void
+test_directory_pages (void)
+{
+  g_autoptr (TestServer) server = test_server_new ();
+  g_autoptr (TestClient) alice = NULL;
+  g_autoptr (JsonObject) page = NULL;
+  g_autofree char *name = g_strnfill (128, 'N');
+  guint            total = 0;
+  gint64           offset = 0;
+  guint            n_pages = 0;
+
+  for (guint i = 0; i < 400; i++)
+    {
+      g_autofree char *body
+          = g_strdup_printf ("{\"id\": \"user%03u\", \"display_name\": \"%s\"}", i, name);
+
+      g_assert_cmpuint (test_http (server, "POST", "/v1/users", server->admin_key, body, NULL), ==,
+                        201);
+    }
+  alice = test_client_new (server, "user000");
+
+  do
+    {
+      g_clear_pointer (&page, json_object_unref);
+      page = test_client_ok (alice, "directory.list", "\"offset\": %" G_GINT64_FORMAT, offset);
+      total += json_array_get_length (json_object_get_array_member (page, "users"));
+      offset = json_object_get_int_member_with_default (page, "next_offset", -1);
+      n_pages++;
+    }
+  while (offset > 0);
+  g_assert_cmpuint (n_pages, >, 1);
+  g_assert_cmpuint (total, ==, 403);
 }
 
 static void
@@ -498,8 +567,8 @@ test_admin_commands (void)
   g_assert_nonnull (strstr (out, "line-busy\tservice"));
   g_clear_pointer (&out, g_free);
 
-  token = test_server_admin (server, &status, "token", "issue", "carol", "--ttl", "120",
-                             "--scope", "call", NULL);
+  token = test_server_admin (server, &status, "token", "issue", "carol", "--ttl", "120", "--scope",
+                             "call", NULL);
   g_assert_cmpint (status, ==, 0);
   claims = tr_token_decode_unverified (token, NULL);
   g_assert_nonnull (claims);
@@ -532,6 +601,74 @@ test_admin_commands (void)
   g_assert_cmpint (status, ==, 2);
 }
 
+static void
+test_tls (void)
+{
+  const char      *source_dir = g_getenv ("TR_SOURCE_DIR");
+  g_autofree char *cert
+      = g_build_filename (source_dir, "tests", "server", "data", "test-cert.pem", NULL);
+  g_autofree char *key
+      = g_build_filename (source_dir, "tests", "server", "data", "test-key.pem", NULL);
+  const char *args[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+  g_autoptr (TestServer) server = test_server_new_with_args (args);
+  g_autoptr (TestClient) alice = NULL;
+  g_autoptr (JsonObject) body = NULL;
+
+  g_assert_true (g_str_has_prefix (server->url, "https://"));
+  g_assert_cmpuint (test_http (server, "GET", "/v1/health", NULL, NULL, &body), ==, 200);
+  test_server_add_user (server, "alice", "Alice");
+  alice = test_client_new (server, "alice");
+  g_clear_pointer (&body, json_object_unref);
+  body = test_client_ok (alice, "ping", NULL);
+}
+
+static void
+test_refuse_insecure (void)
+{
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *binary
+      = g_build_filename (g_getenv ("TR_BUILD_DIR"), "src", "server", "transfer-server", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("tr-server-test-XXXXXX", NULL);
+  g_autofree char *out = NULL;
+
+  /* Plain HTTP on a non-loopback address without --allow-insecure: refused before binding. */
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error, binary, "--data-dir", dir, "--listen", "192.0.2.1:0", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_clear_object (&proc);
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error, binary, "--data-dir", dir, "--listen", "nonsense", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), !=, 0);
+
+  {
+    g_autofree char *secret = g_build_filename (dir, "secret", NULL);
+    g_autofree char *key = g_build_filename (dir, "admin.key", NULL);
+    g_autofree char *db = g_build_filename (dir, "transfer.db", NULL);
+    g_autofree char *wal = g_build_filename (dir, "transfer.db-wal", NULL);
+    g_autofree char *shm = g_build_filename (dir, "transfer.db-shm", NULL);
+    GStatBuf         st;
+
+    g_assert_cmpint (g_stat (secret, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    g_assert_cmpint (g_stat (key, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    g_remove (secret);
+    g_remove (key);
+    g_remove (db);
+    g_remove (wal);
+    g_remove (shm);
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -543,6 +680,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/server/input/bad", test_bad_input);
   g_test_add_func ("/server/restart", test_restart);
   g_test_add_func ("/server/admin-commands", test_admin_commands);
+  g_test_add_func ("/server/tls", test_tls);
+  g_test_add_func ("/server/shutdown", test_shutdown);
+  g_test_add_func ("/server/directory-pages", test_directory_pages);
+  g_test_add_func ("/server/refuse-insecure", test_refuse_insecure);
 
   return g_test_run ();
 }
