@@ -82,11 +82,17 @@ agent_connect (AgentFixture *f, const char *user, int ttl, const TrCallAgentOpti
 void
 agent_fixture_setup (AgentFixture *f, gconstpointer data)
 {
-  g_autoptr(TrCallAgentOptions) options = tr_call_agent_options_new ();
+  agent_fixture_setup_full (f, NULL);
+}
 
-  options->reconnect_base_delay_ms = 50;
-  options->reconnect_max_delay_ms = 200;
-  options->reconnect_max_attempts = 3;
+void
+agent_fixture_setup_full (AgentFixture *f, TrCallAgentOptions *const *per_agent)
+{
+  g_autoptr(TrCallAgentOptions) defaults = tr_call_agent_options_new ();
+
+  defaults->reconnect_base_delay_ms = 50;
+  defaults->reconnect_max_delay_ms = 200;
+  defaults->reconnect_max_attempts = 3;
 
   f->server = test_server_new ();
   for (int i = 0; i < N_AGENTS; i++)
@@ -104,7 +110,8 @@ agent_fixture_setup (AgentFixture *f, gconstpointer data)
       slot->who = i;
       g_queue_init (&f->incoming[i]);
       f->accepted[i] = g_ptr_array_new_with_free_func (g_object_unref);
-      f->agents[i] = agent_connect (f, user_ids[i], 3600, options, &error);
+      f->agents[i] = agent_connect (f, user_ids[i], 3600,
+                                    per_agent && per_agent[i] ? per_agent[i] : defaults, &error);
       g_assert_no_error (error);
       g_assert_cmpint (tr_call_agent_get_connection_state (f->agents[i]), ==,
                        TR_CONNECTION_STATE_CONNECTED);

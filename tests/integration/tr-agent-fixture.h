@@ -32,6 +32,9 @@ struct _AgentFixture
 };
 
 void            agent_fixture_setup    (AgentFixture *f, gconstpointer data);
+/* Like agent_fixture_setup() with options per agent (@per_agent: N_AGENTS entries, NULL ones
+ * and a NULL array mean the defaults: short reconnect delays). */
+void            agent_fixture_setup_full (AgentFixture *f, TrCallAgentOptions *const *per_agent);
 void            agent_fixture_teardown (AgentFixture *f, gconstpointer data);
 
 TrCallAgent    *agent_connect          (AgentFixture *f, const char *user, int ttl,

@@ -1,106 +1,27 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "config.h"
 
-#include <glib/gstdio.h>
+#include <stdlib.h>
 
 #include "transfer-core.h"
+#include "server-test-util.h"
 
 /*
  * Smoke tests against the real server and the real CLI, both from the build tree
- * ($TR_BUILD_DIR). Skipped when the server has not been built.
+ * ($TR_BUILD_DIR).
  */
 
 typedef struct
 {
-  char        *data_dir;
-  char        *server_path;
-  char        *cli_path;
-  GSubprocess *server;
-  char        *url;
-  guint16      port;
+  TestServer *server;
+  char       *cli_path;
 } Fixture;
-
-static char *
-build_path (const char *relative)
-{
-  const char *build_dir = g_getenv ("TR_BUILD_DIR");
-
-  if (build_dir == NULL)
-    return NULL;
-  return g_build_filename (build_dir, relative, NULL);
-}
-
-static char *
-admin (Fixture     *fixture,
-       const char **args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  int status;
-
-  g_ptr_array_add (argv, fixture->server_path);
-  g_ptr_array_add (argv, (char *) "--data-dir");
-  g_ptr_array_add (argv, fixture->data_dir);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-
-  return g_strdup (g_strstrip (out));
-}
 
 static char *
 issue_token (Fixture    *fixture,
              const char *user,
              const char *ttl)
 {
-  const char *args[] = { "token", "issue", user, "--ttl", ttl, NULL };
-
-  return admin (fixture, args);
-}
-
-static void
-start_server (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *listen = NULL;
-  const char *port;
-
-  listen = g_strdup_printf ("127.0.0.1:%u", fixture->port);
-  fixture->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                      | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                      fixture->server_path, "--data-dir", fixture->data_dir,
-                                      "--listen", listen, NULL);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-
-  port = strrchr (line, ':') + 1;
-  fixture->port = (guint16) g_ascii_strtoull (port, NULL, 10);
-  g_free (fixture->url);
-  fixture->url = g_strdup (line + strlen ("listening on "));
-}
-
-static void
-stop_server (Fixture *fixture)
-{
-  if (fixture->server == NULL)
-    return;
-
-  g_subprocess_send_signal (fixture->server, SIGTERM);
-  g_subprocess_wait (fixture->server, NULL, NULL);
-  g_clear_object (&fixture->server);
+  return test_server_token (fixture->server, user, atoi (ttl));
 }
 
 static void
@@ -109,65 +30,19 @@ fixture_setup (Fixture       *fixture,
 {
   const char *users[] = { "alice", "bob", "carol" };
 
-  fixture->server_path = build_path ("src/server/transfer-server");
-  fixture->cli_path = build_path ("src/cli/transfer-cli");
-
-  if (fixture->server_path == NULL || !g_file_test (fixture->server_path, G_FILE_TEST_IS_EXECUTABLE)
-      || !g_file_test (fixture->cli_path, G_FILE_TEST_IS_EXECUTABLE))
-    return;
-
-  fixture->data_dir = g_dir_make_tmp ("tr-core-test-XXXXXX", NULL);
-  g_assert_nonnull (fixture->data_dir);
-
+  fixture->server = test_server_new ();
+  fixture->cli_path = g_build_filename (g_getenv ("TR_BUILD_DIR"), "src", "cli", "transfer-cli",
+                                        NULL);
   for (guint i = 0; i < G_N_ELEMENTS (users); i++)
-    {
-      const char *args[] = { "user", "add", users[i], users[i], NULL };
-      g_autofree char *out = admin (fixture, args);
-    }
-
-  start_server (fixture);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+    test_server_add_user (fixture->server, users[i], users[i]);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  stop_server (fixture);
-  if (fixture->data_dir != NULL)
-    remove_tree (fixture->data_dir);
-  g_free (fixture->data_dir);
-  g_free (fixture->server_path);
+  test_server_free (fixture->server);
   g_free (fixture->cli_path);
-  g_free (fixture->url);
-}
-
-static gboolean
-skip_without_server (Fixture *fixture)
-{
-  if (fixture->server == NULL)
-    {
-      g_test_skip ("transfer-server or transfer-cli not built");
-      return TRUE;
-    }
-  return FALSE;
 }
 
 /* One CLI process run to completion with @script on stdin. */
@@ -215,7 +90,7 @@ cli_start (Fixture    *fixture,
 
   g_ptr_array_add (argv, fixture->cli_path);
   g_ptr_array_add (argv, (char *) "--server");
-  g_ptr_array_add (argv, fixture->url);
+  g_ptr_array_add (argv, fixture->server->url);
   g_ptr_array_add (argv, (char *) "--json");
   va_start (args, script);
   while ((arg = va_arg (args, const char *)) != NULL)
@@ -332,9 +207,6 @@ test_blind_transfer (Fixture       *fixture,
   g_autofree char *carol = NULL;
   CliRun a = { 0 }, b = { 0 }, c = { 0 };
 
-  if (skip_without_server (fixture))
-    return;
-
   alice = issue_token (fixture, "alice", "600");
   bob = issue_token (fixture, "bob", "600");
   carol = issue_token (fixture, "carol", "600");
@@ -382,9 +254,6 @@ test_exit_codes (Fixture       *fixture,
   g_autofree char *saved_url = NULL;
   CliRun run = { 0 };
 
-  if (skip_without_server (fixture))
-    return;
-
   alice = issue_token (fixture, "alice", "600");
   expired = issue_token (fixture, "alice", "1");
 
@@ -431,7 +300,7 @@ test_exit_codes (Fixture       *fixture,
   memset (&run, 0, sizeof run);
 
   /* Nobody listening. */
-  stop_server (fixture);
+  test_server_stop (fixture->server);
   cli_start (fixture, &run, alice, NULL, "directory", NULL);
   g_assert_cmpint (cli_finish (&run), ==, 3);
   cli_run_clear (&run);
@@ -479,7 +348,7 @@ create_agent (TrCallClient             *client,
 {
   TrCallAgent *agent = NULL;
 
-  tr_call_client_create_agent_async (client, fixture->url, credential, options, NULL,
+  tr_call_client_create_agent_async (client, fixture->server->url, credential, options, NULL,
                                      create_agent_cb, &agent);
   while (agent == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -536,9 +405,6 @@ test_agent_refresh (Fixture       *fixture,
   TrCallAgent *agent;
   gint64 until;
 
-  if (skip_without_server (fixture))
-    return;
-
   token = issue_token (fixture, "alice", "4");   /* refresh due after ~2 s */
   credential = tr_token_credential_new (token, NULL);
   tr_token_credential_set_refresher (credential, refresher, &refresh, NULL);
@@ -594,9 +460,6 @@ test_agent_reconnect (Fixture       *fixture,
   g_autoptr(GString) log = g_string_new ("");
   TrCallAgent *agent;
 
-  if (skip_without_server (fixture))
-    return;
-
   options->reconnect_base_delay_ms = 50;
   options->reconnect_max_delay_ms = 300;
   options->reconnect_max_attempts = 3;
@@ -607,14 +470,14 @@ test_agent_reconnect (Fixture       *fixture,
   agent = create_agent (client, fixture, credential, options);
   g_signal_connect (agent, "connection-state-changed", G_CALLBACK (count_changes_cb), log);
 
-  stop_server (fixture);
+  test_server_stop (fixture->server);
   wait_for_state (agent, TR_CONNECTION_STATE_DISCONNECTED);
   g_assert_cmpint (tr_call_agent_get_disconnect_reason (agent), ==,
                    TR_DISCONNECT_REASON_CONNECTION_ISSUE);
   g_assert_cmpuint (tr_call_agent_get_reconnect_attempt (agent), ==, 3);
 
   /* Probing at the maximum delay finds the server again (same port). */
-  start_server (fixture);
+  test_server_start (fixture->server);
   wait_for_state (agent, TR_CONNECTION_STATE_CONNECTED);
   g_assert_cmpuint (tr_call_agent_get_reconnect_attempt (agent), ==, 0);
 
@@ -637,9 +500,6 @@ test_agent_invalid_token (Fixture       *fixture,
   g_autoptr(GString) log = g_string_new ("");
   g_autoptr(GError) error = NULL;
   TrCallAgent *agent;
-
-  if (skip_without_server (fixture))
-    return;
 
   /* No refresher: the server closes the session (4001) when the token expires. */
   token = issue_token (fixture, "alice", "2");
