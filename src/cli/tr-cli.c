@@ -19,27 +19,45 @@
 
 static const char summary[] =
   "Commands:\n"
-  "  call ID [--video] [--wait-state STATE] [--timeout S]\n"
+  "  call ID [--video|--voicemail] [--wait-state STATE] [--timeout S]\n"
   "                     Call user ID. Exits once the call reaches STATE (0), or when it\n"
   "                     ends first (1). Without --wait-state, stays until the call ends:\n"
   "                     0 if it ended normally (hang-up, transferred), 1 otherwise.\n"
+  "                     --voicemail: to ID's mailbox (the voicemail line answers).\n"
   "  directory          List users and service lines.\n"
-  "  settings [--forward-always ID|none] [--unanswered-target ID|none] [--ring-timeout S]\n"
-  "                     Show, or change then show, your call settings.\n"
+  "  settings [--forward-always ID|none] [--unanswered-target ID|voicemail|none]\n"
+  "           [--ring-timeout S]\n"
+  "                     Show, or change then show, your call settings (\"voicemail\":\n"
+  "                     your own mailbox).\n"
+  "  voicemail list | play ID [FILE] | heard ID | delete ID\n"
+  "                     Your mailbox: list the messages, save one's audio (Ogg Opus) to\n"
+  "                     FILE (default ID.ogg), mark it heard, delete it.\n"
   "  records [--limit N]  List your call history.\n"
   "  interactive        Read commands from standard input, one a line:\n"
   "      call ID [--video]          answer [CALL]          decline [--busy] [CALL]\n"
   "      hangup [CALL]              hold [CALL]            resume [CALL]\n"
-  "      dtmf DIGITS                transfer [CALL] TO [--no-forwarding]\n"
+  "      dtmf DIGITS                transfer [CALL] TO [--no-forwarding|--voicemail]\n"
+  "      transfer [CALL] --to-call CALL2  (attended: CALL2 is another call of yours)\n"
+  "      voicemail …  (as above; a new message prints a voicemail-new event)\n"
+  "      mute [CALL]                unmute [CALL]          camera on|off [CALL]\n"
   "      settings …  directory  records [--limit N]\n"
   "      wait STATE [TIMEOUT]       sleep SECONDS          quit\n"
   "    CALL defaults to the current call (the latest placed, answered or transfer call);\n"
+  "    @N is the Nth of your calls, oldest first;\n"
   "    for answer/decline to the latest ringing incoming call.\n"
   "    wait STATE: a call state of the current call (connecting, ringing, connected,\n"
   "    local-hold, remote-hold, disconnected), incoming (a call rings here),\n"
   "    transferring, transferred, transfer-failed (the latest transfer of ours),\n"
   "    transfer-accepted (we were transferred: the current call is now the new one),\n"
+  "    voicemail (a new voicemail message arrived since the start),\n"
   "    online, offline.\n"
+  "\n"
+  "Media: calls send and receive audio (Opus) and video (VP8) over WebRTC. --mic, --speaker\n"
+  "and --camera pick devices by name or id (default: the system's); --mic tone:FREQ sends a\n"
+  "sine wave (a script becomes a real second party), --camera test the test camera,\n"
+  "none for any of them nothing. --ice-loopback (or TRANSFER_ICE_LOOPBACK=1) restricts ICE to\n"
+  "127.0.0.1: only inside a loopback-only network namespace. TRANSFER_MEDIA=0: no media.\n"
+  "A media problem (no microphone, …) is printed as a media-warning event.\n"
   "\n"
   "Every event is printed as one line: plain text, or one JSON object with --json.\n"
   "The token may come from the environment variable TRANSFER_TOKEN instead of --token.\n"
@@ -64,6 +82,10 @@ typedef struct
   int                 reconnect_base_ms;
   int                 reconnect_max_ms;
   int                 reconnect_attempts;
+  char               *mic;
+  char               *speaker;
+  char               *camera;
+  gboolean            ice_loopback;
 
   char              **command;          /* command and its arguments */
   gboolean            interactive;
@@ -86,6 +108,7 @@ typedef struct
   gboolean            eof;
   gboolean            any_failed;
   guint               transfers_accepted;
+  guint               voicemails_added;
 
   /* wait */
   char               *wait_state;
@@ -365,6 +388,18 @@ dtmf_received_cb (TrCall     *call,
 }
 
 static void
+media_warning_cb (TrCall     *call,
+                  GParamSpec *pspec,
+                  TrCli      *self)
+{
+  g_autoptr(JsonObject) object = event_new ("media-warning");
+
+  json_object_set_string_member (object, "call", tr_call_get_id (call));
+  json_object_set_string_member (object, "warning", tr_call_get_media_warning (call));
+  emit (self, object);
+}
+
+static void
 watch_call (TrCli  *self,
             TrCall *call)
 {
@@ -376,6 +411,7 @@ watch_call (TrCli  *self,
   g_ptr_array_add (self->watched_calls, g_object_ref (call));
   g_signal_connect (call, "state-changed", G_CALLBACK (call_state_changed_cb), self);
   g_signal_connect (call, "dtmf-received", G_CALLBACK (dtmf_received_cb), self);
+  g_signal_connect (call, "notify::media-warning", G_CALLBACK (media_warning_cb), self);
   g_signal_connect (tr_call_get_transfer (call), "transfer-accepted",
                     G_CALLBACK (transfer_accepted_cb), self);
 }
@@ -509,6 +545,8 @@ wait_satisfied (TrCli      *self,
     return g_list_model_get_n_items (tr_call_agent_get_incoming_calls (self->agent)) > 0;
   if (g_str_equal (state, "transfer-accepted"))
     return self->transfers_accepted > 0;
+  if (g_str_equal (state, "voicemail"))
+    return self->voicemails_added > 0;
   if (g_str_equal (state, "online"))
     return tr_call_agent_get_connection_state (self->agent) == TR_CONNECTION_STATE_CONNECTED;
   if (g_str_equal (state, "offline"))
@@ -533,7 +571,7 @@ wait_state_is_known (const char *state)
 {
   int value;
   const char *others[] = { "incoming", "online", "offline", "transferring", "transferred",
-                           "transfer-failed", "transfer-accepted" };
+                           "transfer-failed", "transfer-accepted", "voicemail" };
 
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
     if (g_str_equal (state, others[i]))
@@ -590,8 +628,18 @@ find_call (TrCli       *self,
            const char  *command)
 {
   TrCall *call;
+  guint64 nth = 0;
 
-  if (call_id != NULL)
+  /* "@N": the Nth of the agent's calls, oldest first (for scripts, which do not know ids). */
+  if (call_id != NULL && call_id[0] == '@'
+      && g_ascii_string_to_unsigned (call_id + 1, 10, 1, G_MAXUINT, &nth, NULL))
+    {
+      g_autoptr(TrCall) item = g_list_model_get_item (tr_call_agent_get_calls (self->agent),
+                                                     (guint) nth - 1);
+
+      call = item; /* the list keeps it alive */
+    }
+  else if (call_id != NULL)
     call = tr_call_agent_find_call (self->agent, call_id);
   else
     call = self->current_call;
@@ -854,6 +902,199 @@ records_cb (GObject      *object,
     command_done (self, records != NULL);
 }
 
+/* Voicemail. */
+
+static void
+voicemail_done (TrCli        *self,
+                const GError *error)
+{
+  emit_result (self, "voicemail", error);
+  if (!self->interactive)
+    quit (self, error ? exit_code_for_error (error) : TR_CLI_EXIT_OK);
+  else
+    command_done (self, error == NULL);
+}
+
+static void
+emit_voicemail (TrCli       *self,
+                const char  *event,
+                TrVoicemail *message)
+{
+  g_autoptr(JsonObject) line = event_new (event);
+  g_autofree char *created = g_date_time_format_iso8601 (tr_voicemail_get_created_at (message));
+
+  json_object_set_string_member (line, "message", tr_voicemail_get_id (message));
+  set_identifier (line, "caller", tr_voicemail_get_caller (message));
+  if (tr_voicemail_get_caller_display_name (message) != NULL)
+    json_object_set_string_member (line, "caller_name",
+                                   tr_voicemail_get_caller_display_name (message));
+  json_object_set_string_member (line, "created_at", created);
+  json_object_set_int_member (line, "duration_ms", tr_voicemail_get_duration_ms (message));
+  json_object_set_boolean_member (line, "heard", tr_voicemail_get_heard (message));
+  emit (self, line);
+}
+
+static void
+emit_unheard (TrCli          *self,
+              TrVoicemailBox *box)
+{
+  g_autoptr(JsonObject) line = event_new ("voicemail-unheard");
+
+  json_object_set_int_member (line, "unheard", tr_voicemail_box_get_unheard_count (box));
+  emit (self, line);
+}
+
+static void
+voicemail_added_cb (TrVoicemailBox *box,
+                    TrVoicemail    *message,
+                    gpointer        user_data)
+{
+  TrCli *self = user_data;
+
+  self->voicemails_added++;
+  emit_voicemail (self, "voicemail-new", message);
+  emit_unheard (self, box);
+  check_wait (self);
+}
+
+typedef struct
+{
+  TrCli *self;
+  char  *action;   /* list, play, heard, delete */
+  char  *id;
+  char  *file;     /* play */
+} VoicemailOp;
+
+static void
+voicemail_op_free (VoicemailOp *op)
+{
+  g_free (op->action);
+  g_free (op->id);
+  g_free (op->file);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoicemailOp, voicemail_op_free)
+
+static void
+voicemail_op_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VoicemailOp) op = user_data;
+  TrVoicemailBox *box = TR_VOICEMAIL_BOX (object);
+  g_autoptr(GError) error = NULL;
+  gpointer tag = g_task_get_source_tag (G_TASK (result));
+
+  if (tag == tr_voicemail_box_save_audio_async)
+    {
+      if (tr_voicemail_box_save_audio_finish (box, result, &error))
+        {
+          g_autoptr(JsonObject) line = event_new ("voicemail-audio");
+          g_autoptr(GFile) file = g_file_new_for_commandline_arg (op->file);
+          g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                                         G_FILE_QUERY_INFO_NONE, NULL, NULL);
+
+          json_object_set_string_member (line, "message", op->id);
+          json_object_set_string_member (line, "file", op->file);
+          json_object_set_int_member (line, "bytes", info ? g_file_info_get_size (info) : 0);
+          emit (op->self, line);
+        }
+    }
+  else if (tag == tr_voicemail_box_mark_heard_async)
+    {
+      if (tr_voicemail_box_mark_heard_finish (box, result, &error))
+        emit_unheard (op->self, box);
+    }
+  else
+    {
+      if (tr_voicemail_box_delete_finish (box, result, &error))
+        emit_unheard (op->self, box);
+    }
+
+  voicemail_done (op->self, error);
+}
+
+static void
+voicemail_listed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(VoicemailOp) op = user_data;
+  TrVoicemailBox *box = TR_VOICEMAIL_BOX (object);
+  TrCli *self = op->self;
+  g_autoptr(GError) error = NULL;
+  TrVoicemail *message;
+
+  if (!tr_voicemail_box_refresh_finish (box, result, &error))
+    {
+      voicemail_done (self, error);
+      return;
+    }
+
+  if (g_str_equal (op->action, "list"))
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (box)); i++)
+        {
+          g_autoptr(TrVoicemail) item = g_list_model_get_item (G_LIST_MODEL (box), i);
+
+          emit_voicemail (self, "voicemail", item);
+        }
+      emit_unheard (self, box);
+      voicemail_done (self, NULL);
+      return;
+    }
+
+  if ((message = tr_voicemail_box_find (box, op->id)) == NULL)
+    {
+      error = g_error_new (TR_ERROR, TR_STATUS_UNKNOWN_MESSAGE, "No message “%s”", op->id);
+      voicemail_done (self, error);
+      return;
+    }
+
+  if (g_str_equal (op->action, "play"))
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (op->file);
+
+      tr_voicemail_box_save_audio_async (box, message, file, NULL, voicemail_op_cb,
+                                         g_steal_pointer (&op));
+    }
+  else if (g_str_equal (op->action, "heard"))
+    tr_voicemail_box_mark_heard_async (box, message, NULL, voicemail_op_cb, g_steal_pointer (&op));
+  else
+    tr_voicemail_box_delete_async (box, message, NULL, voicemail_op_cb, g_steal_pointer (&op));
+}
+
+/* voicemail list | play ID [FILE] | heard ID | delete ID. Lists first (the box is filled on
+ * connect, but a single command may come before that list has arrived). */
+static gboolean
+run_voicemail_command (TrCli  *self,
+                       char  **argv)
+{
+  guint argc = g_strv_length (argv);
+  VoicemailOp *op;
+
+  if (!((argc == 2 && g_str_equal (argv[1], "list"))
+        || (argc == 3 && (g_str_equal (argv[1], "heard") || g_str_equal (argv[1], "delete")))
+        || ((argc == 3 || argc == 4) && g_str_equal (argv[1], "play"))))
+    {
+      emit_usage_error (self, "voicemail",
+                        "Usage: voicemail list | play ID [FILE] | heard ID | delete ID");
+      return FALSE;
+    }
+
+  op = g_new0 (VoicemailOp, 1);
+  op->self = self;
+  op->action = g_strdup (argv[1]);
+  op->id = g_strdup (argv[2]);
+  if (g_str_equal (op->action, "play"))
+    op->file = argc == 4 ? g_strdup (argv[3]) : g_strconcat (argv[2], ".ogg", NULL);
+
+  tr_voicemail_box_refresh_async (tr_call_agent_get_voicemail_box (self->agent), NULL,
+                                  voicemail_listed_cb, op);
+  return TRUE;
+}
+
 /* Parses settings options from @argv (after the command name) into @settings. */
 static gboolean
 parse_settings_args (char           **argv,
@@ -927,6 +1168,7 @@ run_command (TrCli  *self,
     {
       g_autoptr(TrIdentifier) to = NULL;
       gboolean video = FALSE;
+      gboolean voicemail = FALSE;
       const char *id = NULL;
       guint timeout = 0;
 
@@ -934,6 +1176,8 @@ run_command (TrCli  *self,
         {
           if (g_str_equal (argv[i], "--video"))
             video = TRUE;
+          else if (g_str_equal (argv[i], "--voicemail"))
+            voicemail = TRUE;
           else if (g_str_equal (argv[i], "--wait-state") && i + 1 < argc && !self->interactive)
             {
               g_free (self->single_wait_state);
@@ -981,17 +1225,26 @@ run_command (TrCli  *self,
         }
 
       to = tr_identifier_new_from_string (id);
-      tr_call_agent_start_call_async (self->agent, to, video, NULL, start_call_cb, self);
+      if (voicemail)
+        tr_call_agent_start_call_to_voicemail_async (self->agent, to, NULL, start_call_cb, self);
+      else
+        tr_call_agent_start_call_async (self->agent, to, video, NULL, start_call_cb, self);
 
-      /* Follow the new call (it is listed at once, in CONNECTING). */
-      if (!self->interactive)
-        {
-          GListModel *calls = tr_call_agent_get_calls (self->agent);
-          guint n = g_list_model_get_n_items (calls);
+      /* Follow the new call (it is listed at once, in CONNECTING); in interactive mode it
+       * becomes the current call, as --help says, also while another call is up. */
+      {
+        GListModel *calls = tr_call_agent_get_calls (self->agent);
+        guint n = g_list_model_get_n_items (calls);
 
-          if (n > 0)
-            self->single_call = g_list_model_get_item (calls, n - 1);
-        }
+        if (n > 0 && !self->interactive)
+          self->single_call = g_list_model_get_item (calls, n - 1);
+        else if (n > 0)
+          {
+            g_autoptr(TrCall) placed = g_list_model_get_item (calls, n - 1);
+
+            g_set_object (&self->current_call, placed);
+          }
+      }
       return TRUE;
     }
 
@@ -1033,6 +1286,9 @@ run_command (TrCli  *self,
         tr_call_agent_set_settings_async (self->agent, settings, NULL, settings_cb, self);
       return TRUE;
     }
+
+  if (g_str_equal (name, "voicemail"))
+    return run_voicemail_command (self, argv);
 
   if (!self->interactive)
     {
@@ -1094,6 +1350,31 @@ run_command (TrCli  *self,
       return TRUE;
     }
 
+  if ((g_str_equal (name, "mute") || g_str_equal (name, "unmute")) && argc <= 2)
+    {
+      TrCall *call = find_call (self, argv[1], name);
+
+      if (call == NULL)
+        return FALSE;
+      tr_call_set_muted (call, g_str_equal (name, "mute"));
+      emit_result (self, name, NULL);
+      command_done (self, TRUE);
+      return TRUE;
+    }
+
+  if (g_str_equal (name, "camera") && (argc == 2 || argc == 3)
+      && (g_str_equal (argv[1], "on") || g_str_equal (argv[1], "off")))
+    {
+      TrCall *call = find_call (self, argv[2], name);
+
+      if (call == NULL)
+        return FALSE;
+      tr_call_set_video_enabled (call, g_str_equal (argv[1], "on"));
+      emit_result (self, name, NULL);
+      command_done (self, TRUE);
+      return TRUE;
+    }
+
   if (g_str_equal (name, "dtmf") && argc == 2)
     {
       g_autoptr(GError) error = NULL;
@@ -1113,6 +1394,8 @@ run_command (TrCli  *self,
       g_autoptr(TrIdentifier) target = NULL;
       g_autoptr(TrTransferLocator) locator = NULL;
       gboolean no_forwarding = FALSE;
+      gboolean voicemail = FALSE;
+      const char *to_call = NULL;
       const char *positional[2] = { NULL, NULL };
       guint n_positional = 0;
       const char *call_id = NULL;
@@ -1123,26 +1406,44 @@ run_command (TrCli  *self,
         {
           if (g_str_equal (argv[i], "--no-forwarding"))
             no_forwarding = TRUE;
+          else if (g_str_equal (argv[i], "--voicemail"))
+            voicemail = TRUE;
+          else if (g_str_equal (argv[i], "--to-call") && i + 1 < argc)
+            to_call = argv[++i];
           else if (n_positional < 2)
             positional[n_positional++] = argv[i];
           else
             n_positional = 3;
         }
 
-      if (n_positional == 0 || n_positional > 2)
+      if (to_call != NULL ? (n_positional > 1 || voicemail || no_forwarding)
+                          : (n_positional == 0 || n_positional > 2))
         {
-          emit_usage_error (self, name, "Usage: transfer [CALL] TO [--no-forwarding]");
+          emit_usage_error (self, name, "Usage: transfer [CALL] TO [--no-forwarding|--voicemail]"
+                                        " | transfer [CALL] --to-call CALL2");
           return FALSE;
         }
-      if (n_positional == 2)
+      if (to_call != NULL || n_positional == 2)
         call_id = positional[0];
-      to = positional[n_positional - 1];
 
       if ((call = find_call (self, call_id, name)) == NULL)
         return FALSE;
 
-      target = tr_identifier_new_from_string (to);
-      locator = tr_transfer_locator_new_participant (target, no_forwarding);
+      if (to_call != NULL)
+        {
+          TrCall *target_call = find_call (self, to_call, name);
+
+          if (target_call == NULL)
+            return FALSE;
+          locator = tr_transfer_locator_new_call (tr_call_get_id (target_call));
+        }
+      else
+        {
+          to = positional[n_positional - 1];
+          target = tr_identifier_new_from_string (to);
+          locator = voicemail ? tr_transfer_locator_new_voicemail (target)
+                              : tr_transfer_locator_new_participant (target, no_forwarding);
+        }
       tr_call_transfer_transfer_async (tr_call_get_transfer (call), locator, NULL, transfer_cb,
                                        self);
       return TRUE;
@@ -1319,6 +1620,8 @@ create_agent_cb (GObject      *object,
   g_signal_connect (self->agent, "connection-state-changed",
                     G_CALLBACK (connection_state_changed_cb), self);
   g_signal_connect (self->agent, "incoming-call", G_CALLBACK (incoming_call_cb), self);
+  g_signal_connect (tr_call_agent_get_voicemail_box (self->agent), "message-added",
+                    G_CALLBACK (voicemail_added_cb), self);
   g_signal_connect (tr_call_agent_get_calls (self->agent), "items-changed",
                     G_CALLBACK (calls_changed_cb), self);
 
@@ -1371,6 +1674,14 @@ tr_cli_run (int    argc,
       "Largest reconnect delay (default 30000)", "MS" },
     { "reconnect-attempts", 0, 0, G_OPTION_ARG_INT, &self->reconnect_attempts,
       "Reconnect attempts before giving up (default 6)", "N" },
+    { "mic", 0, 0, G_OPTION_ARG_STRING, &self->mic,
+      "Microphone: a device name or id, tone:FREQ (a sine wave) or none", "NAME" },
+    { "speaker", 0, 0, G_OPTION_ARG_STRING, &self->speaker,
+      "Speaker: a device name or id, or none", "NAME" },
+    { "camera", 0, 0, G_OPTION_ARG_STRING, &self->camera,
+      "Camera: a device name or id, test (the test camera) or none", "NAME" },
+    { "ice-loopback", 0, 0, G_OPTION_ARG_NONE, &self->ice_loopback,
+      "Restrict ICE to 127.0.0.1 (inside a loopback-only network namespace)", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
@@ -1424,7 +1735,8 @@ tr_cli_run (int    argc,
     }
   if (!self->interactive && !g_strv_contains ((const char *const[]) { "call", "directory",
                                                                        "settings", "records",
-                                                                       NULL }, rest[0]))
+                                                                       "voicemail", NULL },
+                                                   rest[0]))
     {
       g_printerr ("transfer-cli: unknown command “%s” (see --help)\n", rest[0]);
       return TR_CLI_EXIT_USAGE;
@@ -1437,6 +1749,10 @@ tr_cli_run (int    argc,
     options->reconnect_max_delay_ms = self->reconnect_max_ms;
   if (self->reconnect_attempts > 0)
     options->reconnect_max_attempts = self->reconnect_attempts;
+  options->ice_loopback = self->ice_loopback;
+  options->microphone = g_strdup (self->mic);
+  options->speaker = g_strdup (self->speaker);
+  options->camera = g_strdup (self->camera);
 
   self->loop = g_main_loop_new (NULL, FALSE);
   self->watched_calls = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1488,6 +1804,9 @@ tr_cli_run (int    argc,
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_free (self->single_wait_state);
   g_free (self->wait_state);
+  g_free (self->mic);
+  g_free (self->speaker);
+  g_free (self->camera);
 
   return exit_code;
 }

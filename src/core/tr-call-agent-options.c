@@ -32,6 +32,9 @@ tr_call_agent_options_copy (const TrCallAgentOptions *self)
 
   copy = g_memdup2 (self, sizeof *self);
   copy->display_name = g_strdup (self->display_name);
+  copy->microphone = g_strdup (self->microphone);
+  copy->speaker = g_strdup (self->speaker);
+  copy->camera = g_strdup (self->camera);
 
   return copy;
 }
@@ -43,6 +46,9 @@ tr_call_agent_options_free (TrCallAgentOptions *self)
     return;
 
   g_free (self->display_name);
+  g_free (self->microphone);
+  g_free (self->speaker);
+  g_free (self->camera);
   g_free (self);
 }
 

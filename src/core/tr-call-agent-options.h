@@ -15,6 +15,16 @@ G_BEGIN_DECLS
  * @connect_timeout_ms: how long one connection attempt (handshake + welcome) may take; 10000
  * @keepalive_interval_s: WebSocket ping interval, 0 = none; 20
  * @display_name: (nullable): unused by protocol v1; kept for the UI
+ * @ice_loopback: restrict ICE to loopback: adds 127.0.0.1 to the ICE agent (libnice ignores
+ *   loopback otherwise). For tests and local use inside a loopback-only network namespace.
+ *   Also set by the environment variable `TRANSFER_ICE_LOOPBACK=1`. FALSE
+ * @no_media: signaling only, no media pipelines (tests outside a network namespace, load
+ *   generation). Also set by `TRANSFER_MEDIA=0`. FALSE
+ * @microphone: (nullable): this agent's microphone instead of the device manager's selection:
+ *   a device id or name, "tone:FREQ" (a sine wave of FREQ Hz) or "none" (silence)
+ * @speaker: (nullable): this agent's speaker (device id or name, or "none")
+ * @camera: (nullable): this agent's camera (device id or name, "test" for the test camera, or
+ *   "none")
  *
  * Options of tr_call_client_create_agent_async(). Boxed, copyable; tr_call_agent_options_new()
  * fills the defaults above. Tests use short delays.
@@ -28,6 +38,11 @@ typedef struct
   guint  connect_timeout_ms;
   guint  keepalive_interval_s;
   char  *display_name;
+  gboolean ice_loopback;
+  gboolean no_media;
+  char  *microphone;
+  char  *speaker;
+  char  *camera;
 } TrCallAgentOptions;
 
 #define TR_TYPE_CALL_AGENT_OPTIONS (tr_call_agent_options_get_type ())

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "tr-call-agent.h"
+#include "tr-device-manager.h"
+#include "tr-media-session.h"
 #include "tr-message.h"
 
 G_BEGIN_DECLS
@@ -25,9 +27,11 @@ TrMessage   *_tr_call_agent_request_finish (TrCallAgent *self, GAsyncResult *res
                                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Places @call (outgoing, state NONE): adds it to "calls", sends call.start (with @transfer_id
- * and @replaces when set); completes with the call (transfer full) once RINGING. */
+ * and @replaces when set, `voicemail: true` with @voicemail: to the callee's mailbox); completes
+ * with the call (transfer full) once RINGING. */
 void         _tr_call_agent_place_call_async  (TrCallAgent *self, TrCall *call,
                                                const char *transfer_id, const char *replaces,
+                                               gboolean voicemail,
                                                GCancellable *cancellable,
                                                GAsyncReadyCallback callback, gpointer user_data);
 TrCall      *_tr_call_agent_place_call_finish (TrCallAgent *self, GAsyncResult *result,
@@ -41,5 +45,12 @@ void         _tr_call_agent_bind_call_id  (TrCallAgent *self, TrCall *call);
 void         _tr_call_agent_remove_incoming_call (TrCallAgent *self, TrIncomingCall *incoming);
 /* Follows `transfer.state` events for @transfer (which has its id). */
 void         _tr_call_agent_track_transfer (TrCallAgent *self, TrTransfer *transfer);
+
+/* The client's device manager, which calls of this agent use. */
+void             _tr_call_agent_set_device_manager (TrCallAgent *self, TrDeviceManager *devices);
+TrDeviceManager *_tr_call_agent_get_device_manager (TrCallAgent *self);
+/* (nullable) the media configuration of calls (ICE servers from `welcome`, loopback ICE, device
+ * overrides); NULL when media is off (options' no_media, TRANSFER_MEDIA=0). */
+const TrMediaConfig *_tr_call_agent_get_media_config (TrCallAgent *self);
 
 G_END_DECLS

@@ -13,11 +13,13 @@
 #include "tr-enum-types.h"
 #include "tr-identifier.h"
 #include "tr-incoming-call-private.h"
+#include "tr-media-session.h"
 #include "tr-protocol.h"
 #include "tr-token.h"
 #include "tr-token-credential.h"
 #include "tr-transfer-private.h"
 #include "tr-util-private.h"
+#include "tr-voicemail-box-private.h"
 
 /* Events for call ids we do not know yet (a reply still in flight) are kept this many. */
 #define MAX_EARLY_EVENTS 64
@@ -88,6 +90,10 @@ struct _TrCallAgent
   GListStore              *incoming_calls;
   GHashTable              *transfers;             /* id → TrTransfer */
   GPtrArray               *early_events;          /* TrMessage for unknown call ids */
+
+  TrDeviceManager         *devices;
+  TrMediaConfig           *media_config;          /* NULL: no media (options' no_media) */
+  TrVoicemailBox          *voicemail_box;
 };
 
 G_DEFINE_FINAL_TYPE (TrCallAgent, tr_call_agent, G_TYPE_OBJECT)
@@ -480,7 +486,12 @@ _tr_call_agent_bind_call_id (TrCallAgent *self,
     {
       TrMessage *event = g_ptr_array_index (self->early_events, i);
 
-      if (g_strcmp0 (tr_message_get_string (event, "call"), call_id) == 0)
+      /* "call" is an id, or a CallInfo (call.accepted) */
+      const char *event_call_id = tr_message_get_string (event, "call");
+
+      if (event_call_id == NULL)
+        event_call_id = _tr_json_get_string (tr_message_get_member_object (event, "call"), "id");
+      if (g_strcmp0 (event_call_id, call_id) == 0)
         g_ptr_array_add (replay, g_ptr_array_steal_index (self->early_events, i));
       else
         i++;
@@ -553,6 +564,19 @@ event_call (TrCallAgent *self,
 }
 
 static void
+replacing_call_accepted_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(TrCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+
+  call = tr_incoming_call_accept_finish (TR_INCOMING_CALL (object), result, &error);
+  if (call == NULL)
+    g_debug ("The replacing call could not be accepted: %s", error->message);
+}
+
+static void
 handle_call_incoming (TrCallAgent *self,
                       TrMessage   *event)
 {
@@ -566,6 +590,18 @@ handle_call_incoming (TrCallAgent *self,
   incoming = _tr_incoming_call_new (self, info);
   if (incoming == NULL)
     return;
+
+  if (_tr_json_get_string (info, "replaces") != NULL)
+    {
+      /* Attended transfer: the call replaces one the user already has (the server ends that
+       * one 0/2 once this one is connected). Taken at once, without ringing: it is neither
+       * listed in "incoming-calls" nor announced. One that names no call of ours is refused. */
+      if (find_call_by_id (self, _tr_json_get_string (info, "replaces"), NULL))
+        tr_incoming_call_accept_async (incoming, NULL, replacing_call_accepted_cb, NULL);
+      else
+        tr_incoming_call_reject_async (incoming, TR_REJECT_REASON_DECLINED, NULL, NULL, NULL);
+      return;
+    }
 
   g_list_store_append (self->incoming_calls, incoming);
   g_signal_emit (self, signals[INCOMING_CALL], 0, incoming);
@@ -650,6 +686,9 @@ dispatch_event (TrCallAgent *self,
           g_autoptr(TrIdentifier) id = _tr_identifier_new_from_party (to);
 
           _tr_call_set_remote (call, id, _tr_json_get_string (to, "display_name"));
+          /* A new callee rings (unanswered rule): it has not seen our offer. */
+          if (tr_call_get_direction (call) == TR_CALL_DIRECTION_OUTGOING)
+            tr_media_session_restart (_tr_call_get_media_session (call));
         }
       else
         keep_early_event (self, event);
@@ -680,9 +719,18 @@ dispatch_event (TrCallAgent *self,
       break;
 
     case TR_EV_CALL_SIGNAL:
-      if ((call = event_call (self, event, "call")) != NULL)
-        tr_media_session_handle_signal (_tr_call_get_media_session (call),
-                                        tr_message_get_member_object (event, "payload"));
+      {
+        const char *call_id = tr_message_get_string (event, "call");
+        JsonObject *payload = tr_message_get_member_object (event, "payload");
+        TrIncomingCall *incoming;
+
+        if ((call = event_call (self, event, "call")) != NULL)
+          tr_media_session_handle_signal (_tr_call_get_media_session (call), payload);
+        else if (call_id != NULL && (incoming = find_incoming_call (self, call_id, NULL)) != NULL)
+          _tr_incoming_call_keep_signal (incoming, payload);   /* the offer, while ringing */
+        else
+          keep_early_event (self, event);
+      }
       break;
 
     case TR_EV_CALL_DTMF:
@@ -701,10 +749,23 @@ dispatch_event (TrCallAgent *self,
       handle_transfer_state (self, event);
       break;
 
+    case TR_EV_VOICEMAIL_NEW:
+      _tr_voicemail_box_handle_new (self->voicemail_box, event);
+      break;
+
     case TR_EV_PRESENCE:
     default:
       break;
     }
+}
+
+/* `welcome.ice_servers` → the media configuration of calls (tr_media_config_set_ice_servers). */
+static void
+apply_ice_servers (TrCallAgent *self,
+                   JsonArray   *servers)
+{
+  if (self->media_config != NULL)
+    tr_media_config_set_ice_servers (self->media_config, servers);
 }
 
 static void
@@ -732,7 +793,10 @@ handle_welcome (TrCallAgent *self,
   set_reconnect_attempt (self, 0);
   g_object_thaw_notify (G_OBJECT (self));
 
+  apply_ice_servers (self, tr_message_get_array (welcome, "ice_servers"));
+
   set_connection_state (self, TR_CONNECTION_STATE_CONNECTED, TR_DISCONNECT_REASON_NONE);
+  _tr_voicemail_box_connected (self->voicemail_box);
 
   if (self->connect_task != NULL)
     {
@@ -1302,8 +1366,11 @@ tr_call_agent_finalize (GObject *object)
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_object (&self->calls);
   g_clear_object (&self->incoming_calls);
+  g_clear_object (&self->voicemail_box);
   g_clear_pointer (&self->transfers, g_hash_table_unref);
   g_clear_pointer (&self->early_events, g_ptr_array_unref);
+  g_clear_object (&self->devices);
+  g_clear_pointer (&self->media_config, tr_media_config_free);
 
   G_OBJECT_CLASS (tr_call_agent_parent_class)->finalize (object);
 }
@@ -1369,6 +1436,7 @@ tr_call_agent_init (TrCallAgent *self)
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                          (GDestroyNotify) pending_request_free);
   self->calls = g_list_store_new (TR_TYPE_CALL);
+  self->voicemail_box = _tr_voicemail_box_new (self);
   self->incoming_calls = g_list_store_new (TR_TYPE_INCOMING_CALL);
   self->transfers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->early_events = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_message_unref);
@@ -1392,6 +1460,20 @@ _tr_call_agent_new (const char               *server_uri,
     self->options->request_timeout_ms = 15000;
   if (self->options->connect_timeout_ms == 0)
     self->options->connect_timeout_ms = 10000;
+
+  if (g_strcmp0 (g_getenv ("TRANSFER_ICE_LOOPBACK"), "1") == 0)
+    self->options->ice_loopback = TRUE;
+  if (g_strcmp0 (g_getenv ("TRANSFER_MEDIA"), "0") == 0)
+    self->options->no_media = TRUE;
+  if (!self->options->no_media)
+    {
+      self->media_config = g_new0 (TrMediaConfig, 1);
+      self->media_config->ice_loopback = self->options->ice_loopback;
+      self->media_config->microphone = g_strdup (self->options->microphone);
+      self->media_config->speaker = g_strdup (self->options->speaker);
+      self->media_config->camera = g_strdup (self->options->camera);
+      tr_media_prewarm ();
+    }
 
   self->session = soup_session_new_with_options ("user-agent", "transfer/" PACKAGE_VERSION, NULL);
   self->identifier = tr_identifier_new_user (tr_token_credential_get_subject (credential)
@@ -1497,6 +1579,14 @@ tr_call_agent_get_incoming_calls (TrCallAgent *self)
   return G_LIST_MODEL (self->incoming_calls);
 }
 
+TrVoicemailBox *
+tr_call_agent_get_voicemail_box (TrCallAgent *self)
+{
+  g_return_val_if_fail (TR_IS_CALL_AGENT (self), NULL);
+
+  return self->voicemail_box;
+}
+
 void
 tr_call_agent_reconnect_now (TrCallAgent *self)
 {
@@ -1565,6 +1655,7 @@ _tr_call_agent_place_call_async (TrCallAgent        *self,
                                  TrCall             *call,
                                  const char         *transfer_id,
                                  const char         *replaces,
+                                 gboolean            voicemail,
                                  GCancellable       *cancellable,
                                  GAsyncReadyCallback callback,
                                  gpointer            user_data)
@@ -1601,6 +1692,8 @@ _tr_call_agent_place_call_async (TrCallAgent        *self,
     tr_message_set_string (request, "transfer", transfer_id);
   if (replaces != NULL)
     tr_message_set_string (request, "replaces", replaces);
+  if (voicemail)
+    tr_message_set_boolean (request, "voicemail", TRUE);
 
   _tr_call_agent_request_async (self, request, cancellable, place_call_cb, g_steal_pointer (&task));
 }
@@ -1649,8 +1742,32 @@ tr_call_agent_start_call_async (TrCallAgent        *self,
   g_task_set_source_tag (task, tr_call_agent_start_call_async);
 
   call = _tr_call_new (self, TR_CALL_DIRECTION_OUTGOING, to, NULL, video);
-  _tr_call_agent_place_call_async (self, call, NULL, NULL, cancellable, start_call_cb,
+  _tr_call_agent_place_call_async (self, call, NULL, NULL, FALSE, cancellable, start_call_cb,
                                    g_steal_pointer (&task));
+}
+
+void
+tr_call_agent_start_call_to_voicemail_async (TrCallAgent        *self,
+                                             TrIdentifier       *owner,
+                                             GCancellable       *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(TrCall) call = NULL;
+  g_autoptr(TrIdentifier) own = NULL;
+
+  g_return_if_fail (TR_IS_CALL_AGENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tr_call_agent_start_call_to_voicemail_async);
+
+  /* `call.start {to: "voicemail"}` is the caller's own mailbox. */
+  if (owner == NULL)
+    own = tr_identifier_new_user ("voicemail");
+  call = _tr_call_new (self, TR_CALL_DIRECTION_OUTGOING, owner ? owner : own, NULL, FALSE);
+  _tr_call_agent_place_call_async (self, call, NULL, NULL, owner != NULL, cancellable,
+                                   start_call_cb, g_steal_pointer (&task));
 }
 
 TrCall *
@@ -1907,4 +2024,29 @@ tr_call_agent_list_records_finish (TrCallAgent  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+_tr_call_agent_set_device_manager (TrCallAgent     *self,
+                                   TrDeviceManager *devices)
+{
+  g_return_if_fail (TR_IS_CALL_AGENT (self));
+
+  g_set_object (&self->devices, devices);
+}
+
+TrDeviceManager *
+_tr_call_agent_get_device_manager (TrCallAgent *self)
+{
+  g_return_val_if_fail (TR_IS_CALL_AGENT (self), NULL);
+
+  return self->devices;
+}
+
+const TrMediaConfig *
+_tr_call_agent_get_media_config (TrCallAgent *self)
+{
+  g_return_val_if_fail (TR_IS_CALL_AGENT (self), NULL);
+
+  return self->media_config;
 }

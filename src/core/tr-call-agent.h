@@ -46,6 +46,8 @@ TrTokenCredential *tr_call_agent_get_credential        (TrCallAgent *self);
 GListModel        *tr_call_agent_get_calls             (TrCallAgent *self);
 /* (transfer none) GListModel of #TrIncomingCall */
 GListModel        *tr_call_agent_get_incoming_calls    (TrCallAgent *self);
+/* (transfer none) the user's mailbox: a GListModel of #TrVoicemail (tr-voicemail-box.h) */
+TrVoicemailBox    *tr_call_agent_get_voicemail_box     (TrCallAgent *self);
 /* (nullable) (transfer none) a call of "calls" by server id */
 TrCall            *tr_call_agent_find_call             (TrCallAgent *self, const char *call_id);
 
@@ -75,6 +77,21 @@ void               tr_call_agent_start_call_async      (TrCallAgent        *self
 TrCall            *tr_call_agent_start_call_finish     (TrCallAgent  *self,
                                                         GAsyncResult *result,
                                                         GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/**
+ * tr_call_agent_start_call_to_voicemail_async:
+ * @owner: (nullable): whose mailbox (a USER identifier); %NULL for the user's own
+ *
+ * Places a call to a mailbox (`call.start {to, voicemail: true}`, or `{to: "voicemail"}` for
+ * one's own): the voicemail line answers at once, plays the greeting and records until the
+ * caller hangs up; the owner is not rung. Complete it with tr_call_agent_start_call_finish().
+ * Errors as for tr_call_agent_start_call_async(); a service line's mailbox is 400/4.
+ */
+void               tr_call_agent_start_call_to_voicemail_async (TrCallAgent        *self,
+                                                                TrIdentifier       *owner,
+                                                                GCancellable       *cancellable,
+                                                                GAsyncReadyCallback callback,
+                                                                gpointer            user_data);
 
 /* (transfer full) GListModel of #TrDirectoryEntry */
 void               tr_call_agent_list_directory_async  (TrCallAgent        *self,

@@ -5,23 +5,83 @@
 
 #include "tr-call-agent-private.h"
 #include "tr-call-client.h"
+#include "tr-device-manager.h"
+#include "tr-media-session.h"
 #include "tr-token-credential.h"
+
+enum {
+  PROP_0,
+  PROP_DEVICE_MANAGER,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
 
 struct _TrCallClient
 {
-  GObject parent_instance;
+  GObject          parent_instance;
+  TrDeviceManager *devices;
 };
 
 G_DEFINE_FINAL_TYPE (TrCallClient, tr_call_client, G_TYPE_OBJECT)
 
 static void
+tr_call_client_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TrCallClient *self = TR_CALL_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEVICE_MANAGER:
+      g_value_set_object (value, self->devices);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tr_call_client_dispose (GObject *object)
+{
+  TrCallClient *self = TR_CALL_CLIENT (object);
+
+  g_clear_object (&self->devices);
+  tr_media_prewarm_join ();
+
+  G_OBJECT_CLASS (tr_call_client_parent_class)->dispose (object);
+}
+
+static void
 tr_call_client_class_init (TrCallClientClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = tr_call_client_get_property;
+  object_class->dispose = tr_call_client_dispose;
+
+  props[PROP_DEVICE_MANAGER] = g_param_spec_object ("device-manager", NULL, NULL,
+                                                    TR_TYPE_DEVICE_MANAGER,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS
+                                                    | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
 static void
 tr_call_client_init (TrCallClient *self)
 {
+  /* Cheap: the device monitor only starts when devices are first asked for. */
+  self->devices = tr_device_manager_new ();
+}
+
+TrDeviceManager *
+tr_call_client_get_device_manager (TrCallClient *self)
+{
+  g_return_val_if_fail (TR_IS_CALL_CLIENT (self), NULL);
+
+  return self->devices;
 }
 
 TrCallClient *
@@ -76,6 +136,7 @@ tr_call_client_create_agent_async (TrCallClient             *self,
     }
 
   agent = _tr_call_agent_new (server_uri, credential, options);
+  _tr_call_agent_set_device_manager (agent, self->devices);
   _tr_call_agent_connect_async (agent, cancellable, agent_connect_cb, g_steal_pointer (&task));
 }
 

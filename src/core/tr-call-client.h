@@ -14,9 +14,12 @@ G_DECLARE_FINAL_TYPE (TrCallClient, tr_call_client, TR, CALL_CLIENT, GObject)
 /**
  * TrCallClient:
  *
- * The entry point of the model. (The device manager joins it with media.)
+ * The entry point of the model. Owns the #TrDeviceManager (property "device-manager") that
+ * the calls of its agents use.
  */
 TrCallClient *tr_call_client_new (void) G_GNUC_WARN_UNUSED_RESULT;
+/* (transfer none) */
+TrDeviceManager *tr_call_client_get_device_manager (TrCallClient *self);
 
 /**
  * tr_call_client_create_agent_async:

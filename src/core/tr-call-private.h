@@ -28,6 +28,9 @@ void            _tr_call_apply_hold      (TrCall *self, JsonObject *hold);
 void            _tr_call_set_remote      (TrCall *self, TrIdentifier *remote, const char *display_name);
 void            _tr_call_emit_dtmf       (TrCall *self, const char *digits);
 TrMediaSession *_tr_call_get_media_session (TrCall *self);
+/* Starts the call's media if the agent has media on: offerer for outgoing calls (once the id is
+ * known), answerer for incoming ones. Idempotent. */
+void            _tr_call_start_media     (TrCall *self);
 /* (transfer full) (nullable) */
 TrCallAgent    *_tr_call_dup_agent       (TrCall *self);
 

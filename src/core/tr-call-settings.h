@@ -25,7 +25,8 @@ typedef enum /*< flags >*/
  * TrCallSettings:
  * @fields: which of the following are set
  * @forward_always: (nullable): user id every call is forwarded to; NULL = no rule (clears)
- * @unanswered_target: (nullable): user id that takes calls not answered in time; NULL = none
+ * @unanswered_target: (nullable): user id that takes calls not answered in time, or
+ *   "voicemail" (the user's own mailbox); NULL = none
  * @ring_timeout: seconds, 1–300
  *
  * The user's call settings (`settings.get` / `settings.set`). Boxed, copyable.

@@ -189,6 +189,8 @@ tr_call_transfer_transfer_async (TrCallTransfer     *self,
   g_autoptr(TrTransfer) transfer = NULL;
   TransferData *data;
   JsonObject *target;
+  TrTransferLocatorKind kind;
+  const char *target_user = NULL;
 
   g_return_if_fail (TR_IS_CALL_TRANSFER (self));
   g_return_if_fail (locator != NULL);
@@ -196,22 +198,21 @@ tr_call_transfer_transfer_async (TrCallTransfer     *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tr_call_transfer_transfer_async);
 
-  switch (tr_transfer_locator_get_kind (locator))
+  kind = tr_transfer_locator_get_kind (locator);
+  if (kind == TR_TRANSFER_LOCATOR_KIND_CALL)
     {
-    case TR_TRANSFER_LOCATOR_KIND_PARTICIPANT:
-      break;
-    case TR_TRANSFER_LOCATOR_KIND_CALL:
-      g_task_return_new_error (task, TR_ERROR, TR_STATUS_NOT_IMPLEMENTED,
-                               "Transfer to another call (attended) is not yet supported");
-      return;
-    case TR_TRANSFER_LOCATOR_KIND_VOICEMAIL:
-    default:
-      g_task_return_new_error (task, TR_ERROR, TR_STATUS_NOT_IMPLEMENTED,
-                               "Transfer to voicemail is not yet supported");
-      return;
-    }
+      const char *target_call_id = tr_transfer_locator_get_call_id (locator);
 
-  if (tr_identifier_get_kind (tr_transfer_locator_get_target (locator)) != TR_IDENTIFIER_KIND_USER)
+      /* Mirrors the server's 400/4 (Y = X) without a round trip. */
+      if (self->call != NULL && g_strcmp0 (target_call_id, tr_call_get_id (self->call)) == 0)
+        {
+          g_task_return_new_error (task, TR_ERROR, TR_STATUS_INVALID_FIELD,
+                                   "A call cannot be transferred to itself");
+          return;
+        }
+    }
+  else if (tr_identifier_get_kind (tr_transfer_locator_get_target (locator))
+           != TR_IDENTIFIER_KIND_USER)
     {
       g_task_return_new_error (task, TR_ERROR, TR_STATUS_INVALID_FIELD,
                                "The transfer target is not a user: “%s”",
@@ -237,12 +238,28 @@ tr_call_transfer_transfer_async (TrCallTransfer     *self,
   data->agent = g_object_ref (agent);
   g_task_set_task_data (task, data, (GDestroyNotify) transfer_data_free);
 
+  if (kind != TR_TRANSFER_LOCATOR_KIND_CALL)
+    target_user = tr_identifier_get_raw_id (tr_transfer_locator_get_target (locator));
   target = json_object_new ();
-  json_object_set_string_member (target, "kind", "participant");
-  json_object_set_string_member (target, "user",
-                                 tr_identifier_get_raw_id (tr_transfer_locator_get_target (locator)));
-  json_object_set_boolean_member (target, "disable_forwarding_and_unanswered",
-                                  tr_transfer_locator_get_disable_forwarding_and_unanswered (locator));
+  switch (kind)
+    {
+    case TR_TRANSFER_LOCATOR_KIND_CALL:
+      json_object_set_string_member (target, "kind", "call");
+      json_object_set_string_member (target, "call", tr_transfer_locator_get_call_id (locator));
+      break;
+    case TR_TRANSFER_LOCATOR_KIND_VOICEMAIL:
+      json_object_set_string_member (target, "kind", "voicemail");
+      json_object_set_string_member (target, "user", target_user);
+      break;
+    case TR_TRANSFER_LOCATOR_KIND_PARTICIPANT:
+    default:
+      json_object_set_string_member (target, "kind", "participant");
+      json_object_set_string_member (target, "user", target_user);
+      json_object_set_boolean_member (
+        target, "disable_forwarding_and_unanswered",
+        tr_transfer_locator_get_disable_forwarding_and_unanswered (locator));
+      break;
+    }
 
   request = _tr_call_agent_new_request (agent, TR_REQ_CALL_TRANSFER);
   tr_message_set_string (request, "call", tr_call_get_id (self->call));
@@ -308,6 +325,7 @@ _tr_call_transfer_handle_request (TrCallTransfer *self,
   _tr_call_agent_place_call_async (agent, target_call,
                                    tr_message_get_string (event, "transfer"),
                                    tr_message_get_string (event, "replaces"),
+                                   tr_message_get_boolean (event, "voicemail", FALSE),
                                    NULL, transfer_call_placed_cb, NULL);
 
   g_signal_emit (self, signals[TRANSFER_ACCEPTED], 0, target_call);

@@ -24,6 +24,7 @@ enum {
   PROP_MUTED,
   PROP_VIDEO_ENABLED,
   PROP_TRANSFER,
+  PROP_MEDIA_WARNING,
   N_PROPS
 };
 
@@ -119,6 +120,41 @@ established_state (TrCall *self)
 }
 
 static void
+signal_sent_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(TrMessage) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = _tr_call_agent_request_finish (TR_CALL_AGENT (object), result, &error);
+  if (reply == NULL)
+    g_debug ("call.signal not relayed: %s", error->message);
+}
+
+static void
+media_local_signal_cb (TrCall     *self,
+                       JsonObject *payload)
+{
+  g_autoptr(TrCallAgent) agent = g_weak_ref_get (&self->agent);
+  g_autoptr(TrMessage) request = NULL;
+
+  if (agent == NULL || self->id == NULL || self->state == TR_CALL_STATE_DISCONNECTED)
+    return;
+
+  request = _tr_call_agent_new_request (agent, TR_REQ_CALL_SIGNAL);
+  tr_message_set_string (request, "call", self->id);
+  tr_message_take_object (request, "payload", json_object_ref (payload));
+  _tr_call_agent_request_async (agent, request, NULL, signal_sent_cb, NULL);
+}
+
+static void
+media_warning_cb (TrCall *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MEDIA_WARNING]);
+}
+
+static void
 tr_call_get_property (GObject    *object,
                       guint       prop_id,
                       GValue     *value,
@@ -158,6 +194,9 @@ tr_call_get_property (GObject    *object,
     case PROP_TRANSFER:
       g_value_set_object (value, self->transfer);
       break;
+    case PROP_MEDIA_WARNING:
+      g_value_set_string (value, tr_media_session_get_warning (self->media));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -175,6 +214,9 @@ tr_call_set_property (GObject      *object,
     {
     case PROP_MUTED:
       tr_call_set_muted (self, g_value_get_boolean (value));
+      break;
+    case PROP_VIDEO_ENABLED:
+      tr_call_set_video_enabled (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -240,7 +282,10 @@ tr_call_class_init (TrCallClass *klass)
   props[PROP_MUTED] = g_param_spec_boolean ("muted", NULL, NULL, FALSE,
                                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
                                             | G_PARAM_EXPLICIT_NOTIFY);
-  props[PROP_VIDEO_ENABLED] = g_param_spec_boolean ("video-enabled", NULL, NULL, FALSE, flags);
+  props[PROP_VIDEO_ENABLED] = g_param_spec_boolean ("video-enabled", NULL, NULL, FALSE,
+                                                    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+                                                    | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_MEDIA_WARNING] = g_param_spec_string ("media-warning", NULL, NULL, NULL, flags);
   props[PROP_TRANSFER] = g_param_spec_object ("transfer", NULL, NULL, TR_TYPE_CALL_TRANSFER, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
@@ -289,8 +334,36 @@ _tr_call_new (TrCallAgent     *agent,
   g_list_store_append (self->participants, self->participant);
   self->transfer = _tr_call_transfer_new (self);
   self->media = tr_media_session_new (NULL);
+  g_signal_connect_object (self->media, "local-signal", G_CALLBACK (media_local_signal_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->media, "notify::warning", G_CALLBACK (media_warning_cb), self,
+                           G_CONNECT_SWAPPED);
 
   return self;
+}
+
+void
+_tr_call_start_media (TrCall *self)
+{
+  g_autoptr(TrCallAgent) agent = NULL;
+  const TrMediaConfig *config;
+
+  g_return_if_fail (TR_IS_CALL (self));
+
+  if (tr_media_session_is_started (self->media) || tr_media_session_is_closed (self->media)
+      || self->id == NULL)
+    return;
+
+  agent = g_weak_ref_get (&self->agent);
+  if (agent == NULL || (config = _tr_call_agent_get_media_config (agent)) == NULL)
+    return;   /* media is off for this agent */
+
+  tr_media_session_configure (self->media, _tr_call_agent_get_device_manager (agent), config);
+  tr_media_session_set_muted (self->media, self->muted);
+  tr_media_session_set_camera (self->media, self->video_enabled);
+  tr_media_session_set_hold (self->media, self->local_hold || self->remote_hold);
+  /* The caller offers (as soon as the call has its id); the callee answers on accept. */
+  tr_media_session_start (self->media, self->direction == TR_CALL_DIRECTION_OUTGOING);
 }
 
 void
@@ -374,8 +447,17 @@ _tr_call_set_state (TrCall                *self,
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_END_REASON]);
       tr_media_session_close (self->media);
     }
+  else if (state_is_established (state))
+    tr_media_session_set_hold (self->media, state != TR_CALL_STATE_CONNECTED);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
   g_signal_emit (self, signals[STATE_CHANGED], 0, state, old_state);
+
+  /* The caller offers once the call has its id (RINGING), so that after the answer only the
+   * callee's answer is missing. The callee starts on accept; any established call without
+   * media (e.g. one that connected without ringing here) starts it now. */
+  if ((self->direction == TR_CALL_DIRECTION_OUTGOING && state == TR_CALL_STATE_RINGING)
+      || state_is_established (state))
+    _tr_call_start_media (self);
 
   if (state == TR_CALL_STATE_DISCONNECTED)
     {
@@ -488,7 +570,9 @@ _tr_call_apply_info (TrCall     *self,
       _tr_call_set_transferor (self, id);
     }
 
-  if (_tr_json_get_boolean (call_info, "video", self->video_enabled) != self->video_enabled)
+  /* The "video" of the request; once media runs the camera is the user's (set_video_enabled). */
+  if (!tr_media_session_is_started (self->media)
+      && _tr_json_get_boolean (call_info, "video", self->video_enabled) != self->video_enabled)
     {
       self->video_enabled = !self->video_enabled;
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_VIDEO_ENABLED]);
@@ -609,7 +693,30 @@ tr_call_set_muted (TrCall   *self,
     return;
 
   self->muted = muted;
+  tr_media_session_set_muted (self->media, muted);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MUTED]);
+}
+
+void
+tr_call_set_video_enabled (TrCall   *self,
+                           gboolean  enabled)
+{
+  g_return_if_fail (TR_IS_CALL (self));
+
+  enabled = !!enabled;
+  if (self->video_enabled == enabled)
+    return;
+
+  self->video_enabled = enabled;
+  tr_media_session_set_camera (self->media, enabled);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_VIDEO_ENABLED]);
+}
+
+const char *
+tr_call_get_media_warning (TrCall *self)
+{
+  g_return_val_if_fail (TR_IS_CALL (self), NULL);
+  return tr_media_session_get_warning (self->media);
 }
 
 gboolean

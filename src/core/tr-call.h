@@ -19,7 +19,16 @@ G_DECLARE_FINAL_TYPE (TrCall, tr_call, TR, CALL, GObject)
  * Properties (all notify): "id" (server call id; NULL while an outgoing call is CONNECTING),
  * "direction" (#TrCallDirection), "state" (#TrCallState), "end-reason" (#TrCallEndReason,
  * NULL until DISCONNECTED), "remote-identifier" (#TrIdentifier), "transferor" (#TrIdentifier,
- * NULL unless the call was placed to fulfil a transfer), "muted", "video-enabled".
+ * NULL unless the call was placed to fulfil a transfer), "muted" (the far end hears silence at
+ * once), "video-enabled" (the camera: sending video or not, at once, without renegotiation),
+ * "media-warning" (nullable string: why media is degraded, e.g. no microphone, speaker or
+ * camera; the call connects anyway).
+ *
+ * Media: each call has its own webrtcbin pipeline, started when the call has its server id
+ * (the caller offers) or is accepted (the callee answers) and torn down when it ends. Hold
+ * (LOCAL_HOLD or REMOTE_HOLD) stops sending both ways and silences playback; resuming brings
+ * media back (no renegotiation). Devices come from the client's #TrDeviceManager unless the
+ * agent's options name others.
  *
  * Signals:
  * - "state-changed" (TrCallState new, TrCallState old), after "notify::state".
@@ -37,9 +46,11 @@ TrIdentifier      *tr_call_get_transferor          (TrCall *self);
 /* GListModel of #TrRemoteParticipant (one item for a two-party call). */
 GListModel        *tr_call_get_remote_participants (TrCall *self);
 gboolean           tr_call_get_muted               (TrCall *self);
-/* Local only until media lands. */
 void               tr_call_set_muted               (TrCall *self, gboolean muted);
 gboolean           tr_call_get_video_enabled       (TrCall *self);
+void               tr_call_set_video_enabled       (TrCall *self, gboolean enabled);
+/* (nullable) */
+const char        *tr_call_get_media_warning       (TrCall *self);
 /* The transfer feature of this call. (transfer none) */
 TrCallTransfer    *tr_call_get_transfer            (TrCall *self);
 

@@ -12,4 +12,7 @@ TrIncomingCall *_tr_incoming_call_new (TrCallAgent *agent, JsonObject *call_info
 /* The call ended before we answered: emits "ended" once. */
 void            _tr_incoming_call_end (TrIncomingCall *self, const TrCallEndReason *reason);
 
+/* Keeps a `call.signal` payload that came while ringing, for the call made on accept. */
+void            _tr_incoming_call_keep_signal (TrIncomingCall *self, JsonObject *payload);
+
 G_END_DECLS

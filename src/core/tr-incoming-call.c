@@ -43,6 +43,7 @@ struct _TrIncomingCall
   gboolean         video;
   TrCallEndReason *end_reason;
   gboolean         handled;   /* accepted or rejected from here */
+  GPtrArray       *kept_signals; /* call.signal payloads (the offer) that came while ringing */
 };
 
 G_DEFINE_FINAL_TYPE (TrIncomingCall, tr_incoming_call, G_TYPE_OBJECT)
@@ -99,6 +100,7 @@ tr_incoming_call_finalize (GObject *object)
   g_free (self->transfer_id);
   g_clear_pointer (&self->forwarded_from, tr_identifier_unref);
   g_clear_pointer (&self->end_reason, tr_call_end_reason_free);
+  g_clear_pointer (&self->kept_signals, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tr_incoming_call_parent_class)->finalize (object);
 }
@@ -140,6 +142,7 @@ static void
 tr_incoming_call_init (TrIncomingCall *self)
 {
   g_weak_ref_init (&self->agent, NULL);
+  self->kept_signals = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 }
 
 TrIncomingCall *
@@ -193,6 +196,18 @@ _tr_incoming_call_end (TrIncomingCall        *self,
     }
 
   g_object_unref (self);
+}
+
+void
+_tr_incoming_call_keep_signal (TrIncomingCall *self,
+                               JsonObject     *payload)
+{
+  g_return_if_fail (TR_IS_INCOMING_CALL (self));
+
+  if (payload == NULL || self->handled || self->end_reason != NULL || self->kept_signals->len >= 256)
+    return;
+
+  g_ptr_array_add (self->kept_signals, json_object_ref (payload));
 }
 
 const char *
@@ -340,9 +355,19 @@ tr_incoming_call_accept_async (TrIncomingCall     *self,
   _tr_call_set_id (call, self->id);
   _tr_call_agent_add_call (agent, call);
 
+  /* The caller's offer (and candidates) came while ringing. */
+  for (guint i = 0; i < self->kept_signals->len; i++)
+    tr_media_session_handle_signal (_tr_call_get_media_session (call),
+                                    g_ptr_array_index (self->kept_signals, i));
+  g_ptr_array_set_size (self->kept_signals, 0);
+
   request = _tr_call_agent_new_request (agent, TR_REQ_CALL_ACCEPT);
   tr_message_set_string (request, "call", self->id);
   _tr_call_agent_request_async (agent, request, cancellable, accept_cb, g_steal_pointer (&task));
+
+  /* The answer follows the accept on the same connection, so the server relays it after it
+   * connected the call. */
+  _tr_call_start_media (call);
 
   g_object_unref (self);
 }

@@ -13,8 +13,9 @@ G_BEGIN_DECLS
  * Where a transfer goes. Immutable, reference counted, boxed.
  * - participant: a user; with @disable_forwarding_and_unanswered the target's forwarding and
  *   unanswered rules do not apply (no answer in time → FAILED 408).
- * - call: another call of the transferor (attended transfer) — not yet supported.
- * - voicemail: a user's voicemail — not yet supported.
+ * - call: another call of the transferor (attended transfer), by its id; it must be connected
+ *   (a still ringing one gives 400/6: wait until it is answered).
+ * - voicemail: a user's voicemail (the transferee's new call is answered by the mailbox).
  */
 #define TR_TYPE_TRANSFER_LOCATOR (tr_transfer_locator_get_type ())
 GType                 tr_transfer_locator_get_type (void) G_GNUC_CONST;

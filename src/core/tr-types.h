@@ -10,6 +10,8 @@ typedef struct _TrCallClient       TrCallClient;
 typedef struct _TrCall             TrCall;
 typedef struct _TrCallRecord       TrCallRecord;
 typedef struct _TrCallTransfer     TrCallTransfer;
+typedef struct _TrDevice           TrDevice;
+typedef struct _TrDeviceManager    TrDeviceManager;
 typedef struct _TrDirectoryEntry   TrDirectoryEntry;
 typedef struct _TrIdentifier       TrIdentifier;
 typedef struct _TrIncomingCall     TrIncomingCall;
@@ -17,6 +19,8 @@ typedef struct _TrRemoteParticipant TrRemoteParticipant;
 typedef struct _TrTokenCredential  TrTokenCredential;
 typedef struct _TrTransfer         TrTransfer;
 typedef struct _TrTransferLocator  TrTransferLocator;
+typedef struct _TrVoicemail        TrVoicemail;
+typedef struct _TrVoicemailBox     TrVoicemailBox;
 
 /**
  * TrConnectionState:
@@ -111,5 +115,18 @@ typedef enum
   TR_DIRECTORY_ENTRY_KIND_USER,
   TR_DIRECTORY_ENTRY_KIND_SERVICE,
 } TrDirectoryEntryKind;
+
+/**
+ * TrDeviceKind:
+ * @TR_DEVICE_KIND_MICROPHONE: an audio input
+ * @TR_DEVICE_KIND_SPEAKER: an audio output
+ * @TR_DEVICE_KIND_CAMERA: a video input
+ */
+typedef enum
+{
+  TR_DEVICE_KIND_MICROPHONE,
+  TR_DEVICE_KIND_SPEAKER,
+  TR_DEVICE_KIND_CAMERA,
+} TrDeviceKind;
 
 G_END_DECLS

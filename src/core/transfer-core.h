@@ -20,4 +20,8 @@
 #include "tr-call.h"
 #include "tr-incoming-call.h"
 #include "tr-call-agent.h"
+#include "tr-voicemail.h"
+#include "tr-voicemail-box.h"
+#include "tr-device.h"
+#include "tr-device-manager.h"
 #include "tr-call-client.h"

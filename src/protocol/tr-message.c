@@ -135,6 +135,7 @@ static const FieldSpec call_info_fields[] = {
   F_ID ("transfer", OPT),
   F_ID ("replaces", OPT),
   F_OBJ ("forwarded_from", OPT, &party_schema),
+  F_BOOL ("voicemail", OPT),
   END_FIELDS
 };
 static const ObjectSchema call_info_schema = { "CallInfo", call_info_fields };
@@ -221,6 +222,7 @@ static const FieldSpec call_start_fields[] = {
   F_BOOL ("video", OPT),
   F_ID ("transfer", OPT),
   F_ID ("replaces", OPT),
+  F_BOOL ("voicemail", OPT),
   END_FIELDS
 };
 
@@ -296,6 +298,7 @@ static const FieldSpec call_forwarded_fields[] = {
   F_ID ("call", REQ),
   F_OBJ ("to", REQ, &party_schema),
   F_ENUM ("reason", REQ, forward_reasons),
+  F_BOOL ("voicemail", OPT),
   END_FIELDS
 };
 
@@ -332,11 +335,35 @@ static const FieldSpec transfer_request_fields[] = {
   F_OBJ ("transferor", REQ, &party_schema),
   F_ID ("replaces", OPT),
   F_BOOL ("disable_forwarding_and_unanswered", REQ),
+  F_BOOL ("voicemail", OPT),
   END_FIELDS
 };
 
 static const FieldSpec transfer_state_fields[] = {
   F_OBJ ("transfer", REQ, &transfer_info_schema),
+  END_FIELDS
+};
+
+/* Voicemail {"id", "caller": Party, "created_at" (ms), "duration_ms", "heard"} */
+static const FieldSpec voicemail_fields[] = {
+  F_ID ("id", REQ),
+  F_OBJ ("caller", REQ, &party_schema),
+  F_INT ("created_at", REQ, 0, G_MAXINT64),
+  F_INT ("duration_ms", REQ, 0, G_MAXINT64),
+  F_BOOL ("heard", REQ),
+  END_FIELDS
+};
+static const ObjectSchema voicemail_schema = { "Voicemail", voicemail_fields };
+static const FieldSpec voicemail_element = { "", KIND_OBJECT, REQ, 0, 0, &voicemail_schema };
+
+static const FieldSpec voicemail_message_fields[] = {
+  F_ID ("message", REQ),
+  END_FIELDS
+};
+
+static const FieldSpec voicemail_new_fields[] = {
+  F_OBJ ("message", REQ, &voicemail_schema),
+  F_INT ("unheard", REQ, 0, G_MAXINT32),
   END_FIELDS
 };
 
@@ -410,6 +437,17 @@ static const FieldSpec refresh_result_fields[] = {
   END_FIELDS
 };
 
+static const FieldSpec voicemail_list_result_fields[] = {
+  F_ARRAY ("messages", REQ, 0, &voicemail_element),
+  F_INT ("unheard", REQ, 0, G_MAXINT32),
+  END_FIELDS
+};
+
+static const FieldSpec voicemail_message_result_fields[] = {
+  F_OBJ ("message", REQ, &voicemail_schema),
+  END_FIELDS
+};
+
 typedef struct
 {
   const char      *name;
@@ -445,6 +483,13 @@ static const TypeInfo type_table[TR_MSG_N_TYPES] = {
   [TR_REQ_RECORDS_LIST] = { "records.list", TO_SERVER, records_list_fields, records_result_fields },
   [TR_REQ_SESSION_REFRESH] =
     { "session.refresh", TO_SERVER, session_refresh_fields, refresh_result_fields },
+  [TR_REQ_VOICEMAIL_LIST] =
+    { "voicemail.list", TO_SERVER, no_fields, voicemail_list_result_fields },
+  [TR_REQ_VOICEMAIL_MARK_HEARD] =
+    { "voicemail.mark_heard", TO_SERVER, voicemail_message_fields,
+      voicemail_message_result_fields },
+  [TR_REQ_VOICEMAIL_DELETE] =
+    { "voicemail.delete", TO_SERVER, voicemail_message_fields, no_fields },
 
   [TR_MSG_REPLY] = { "reply", TO_CLIENT, reply_fields },
 
@@ -460,6 +505,7 @@ static const TypeInfo type_table[TR_MSG_N_TYPES] = {
   [TR_EV_CALL_DTMF] = { "call.dtmf", TO_CLIENT, call_dtmf_ev_fields },
   [TR_EV_TRANSFER_REQUEST] = { "transfer.request", TO_CLIENT, transfer_request_fields },
   [TR_EV_TRANSFER_STATE] = { "transfer.state", TO_CLIENT, transfer_state_fields },
+  [TR_EV_VOICEMAIL_NEW] = { "voicemail.new", TO_CLIENT, voicemail_new_fields },
 };
 
 #undef TO_SERVER

@@ -46,6 +46,7 @@ static const StatusEntry status_table[] = {
 
   { TR_STATUS_UNKNOWN_IDENTITY, "unknown-identity", "No such user", 404 },
   { TR_STATUS_FORWARDING_LOOP, "forwarding-loop", "Forwarding rules loop or are too deep", 404 },
+  { TR_STATUS_UNKNOWN_MESSAGE, "unknown-message", "No such voicemail message", 404 },
 
   { TR_STATUS_NO_ANSWER, "no-answer", "No answer within the ring timeout", 408 },
 
@@ -60,6 +61,7 @@ static const StatusEntry status_table[] = {
   { TR_STATUS_TARGET_CALL_ENDED, "target-call-ended", "The target call has ended", 409 },
 
   { TR_STATUS_BUSY, "busy", "The target is busy", 409 },
+  { TR_STATUS_MAILBOX_FULL, "mailbox-full", "The voicemail box is full", 409 },
 
   { TR_STATUS_CANCELLED, "cancelled", "The caller cancelled the call", 409 },
   { TR_STATUS_TRANSFEREE_HUNG_UP, "transferee-hung-up",

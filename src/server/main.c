@@ -14,6 +14,7 @@
 
 #include "tr-admin.h"
 #include "tr-server.h"
+#include "tr-voicemail-line.h"
 
 static gboolean verbose;
 static gboolean use_journal;
@@ -89,6 +90,35 @@ raise_fd_limit (void)
     }
 }
 
+/* The [server] group of a key file: the same names as the long options. Options given on the
+ * command line win. */
+static gboolean
+load_config_file (const char *path, TrServerConfig *config, gboolean *ice_loopback_set,
+                  GError **error)
+{
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  const char *group = "server";
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    return FALSE;
+  if (config->stun_server == NULL && g_key_file_has_key (file, group, "stun-server", NULL))
+    config->stun_server = g_key_file_get_string (file, group, "stun-server", NULL);
+  if (config->turn_servers == NULL && g_key_file_has_key (file, group, "turn-server", NULL))
+    config->turn_servers = g_key_file_get_string_list (file, group, "turn-server", NULL, NULL);
+  if (!*ice_loopback_set && g_key_file_has_key (file, group, "ice-loopback", NULL))
+    config->ice_loopback = g_key_file_get_boolean (file, group, "ice-loopback", NULL);
+  if (config->voicemail_max_seconds == 0
+      && g_key_file_has_key (file, group, "voicemail-max-seconds", NULL))
+    config->voicemail_max_seconds
+        = (guint)g_key_file_get_integer (file, group, "voicemail-max-seconds", NULL);
+  if (config->voicemail_quota == 0 && g_key_file_has_key (file, group, "voicemail-quota", NULL))
+    config->voicemail_quota = (guint)g_key_file_get_integer (file, group, "voicemail-quota", NULL);
+  if (config->voicemail_greeting == NULL
+      && g_key_file_has_key (file, group, "voicemail-greeting", NULL))
+    config->voicemail_greeting = g_key_file_get_string (file, group, "voicemail-greeting", NULL);
+  return TRUE;
+}
+
 static gboolean
 quit_cb (gpointer user_data)
 {
@@ -106,6 +136,14 @@ main (int argc, char *argv[])
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_auto (GStrv) scopes = NULL;
+  g_autofree char *config_file = NULL;
+  g_autofree char *stun_server = NULL;
+  g_auto (GStrv) turn_servers = NULL;
+  g_autofree char *voicemail_greeting = NULL;
+  gboolean         ice_loopback = FALSE;
+  gint             voicemail_max_seconds = 0;
+  gint             voicemail_quota = 0;
+  TrServerConfig   config;
   gboolean     allow_insecure = FALSE;
   gint64       ttl = TR_ADMIN_DEFAULT_TTL;
   GOptionEntry entries[] = {
@@ -122,6 +160,20 @@ main (int argc, char *argv[])
     { "ttl", 0, 0, G_OPTION_ARG_INT64, &ttl, "token issue: lifetime in seconds (default 86400)",
       "SECONDS" },
     { "scope", 0, 0, G_OPTION_ARG_STRING_ARRAY, &scopes, "token issue: scope (call)", "SCOPE" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file,
+      "Key file with a [server] group: the long options below as keys", "FILE" },
+    { "stun-server", 0, 0, G_OPTION_ARG_STRING, &stun_server,
+      "STUN server for clients and service lines", "stun://HOST:PORT" },
+    { "turn-server", 0, 0, G_OPTION_ARG_STRING_ARRAY, &turn_servers, "TURN server (repeatable)",
+      "turn://USER:PASS@HOST:PORT" },
+    { "ice-loopback", 0, 0, G_OPTION_ARG_NONE, &ice_loopback,
+      "Service lines use ICE on 127.0.0.1 only (local mode; also TRANSFER_ICE_LOOPBACK=1)", NULL },
+    { "voicemail-max-seconds", 0, 0, G_OPTION_ARG_INT, &voicemail_max_seconds,
+      "Longest voicemail message (default 120)", "SECONDS" },
+    { "voicemail-quota", 0, 0, G_OPTION_ARG_INT, &voicemail_quota,
+      "Most voicemail messages a user keeps (default 100)", "MESSAGES" },
+    { "voicemail-greeting", 0, 0, G_OPTION_ARG_FILENAME, &voicemail_greeting,
+      "Default voicemail greeting, Ogg/Opus (default: the installed one)", "FILE" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = NULL;
@@ -165,8 +217,34 @@ main (int argc, char *argv[])
       return 2;
     }
 
+  if (voicemail_max_seconds < 0 || voicemail_quota < 0)
+    {
+      fprintf (stderr, "transfer-server: voicemail limits must not be negative\n");
+      return 2;
+    }
+  memset (&config, 0, sizeof config);
+  config.stun_server = g_steal_pointer (&stun_server);
+  config.turn_servers = g_steal_pointer (&turn_servers);
+  config.ice_loopback = ice_loopback || g_strcmp0 (g_getenv ("TRANSFER_ICE_LOOPBACK"), "1") == 0;
+  config.voicemail_max_seconds = (guint)voicemail_max_seconds;
+  config.voicemail_quota = (guint)voicemail_quota;
+  config.voicemail_greeting = g_steal_pointer (&voicemail_greeting);
+  if (config_file != NULL && !load_config_file (config_file, &config, &ice_loopback, &error))
+    {
+      fprintf (stderr, "transfer-server: cannot read %s: %s\n", config_file, error->message);
+      tr_server_config_clear (&config);
+      return 2;
+    }
+  if (config.voicemail_max_seconds == 0)
+    config.voicemail_max_seconds = TR_VOICEMAIL_DEFAULT_MAX_SECONDS;
+  if (config.voicemail_quota == 0 && voicemail_quota == 0)
+    config.voicemail_quota = TR_VOICEMAIL_DEFAULT_QUOTA;
+  /* TRANSFER_MEDIA=0: signaling-only test runs, outside a loopback-only network namespace. */
+  config.media = g_strcmp0 (g_getenv ("TRANSFER_MEDIA"), "0") != 0;
+
   raise_fd_limit ();
-  server = tr_server_new (data_dir, &error);
+  server = tr_server_new_full (data_dir, &config, &error);
+  tr_server_config_clear (&config);
   if (server == NULL)
     {
       fprintf (stderr, "transfer-server: %s\n", error->message);

@@ -10,6 +10,8 @@
 
 #include "tr-admin.h"
 #include "tr-basic-line.h"
+#include "tr-echo-line.h"
+#include "tr-voicemail-line.h"
 #include "tr-protocol.h"
 #include "tr-secrets.h"
 #include "tr-server.h"
@@ -31,6 +33,7 @@ struct _TrServer
   SoupServer  *soup;
   char        *uri;
   gboolean     tls;
+  TrVoicemailLine *voicemail;
 };
 
 G_DEFINE_FINAL_TYPE (TrServer, tr_server, G_TYPE_OBJECT)
@@ -416,6 +419,97 @@ rest_me (TrServer *self, SoupServerMessage *msg, const char *method, TrTokenClai
     respond_status (msg, SOUP_STATUS_NOT_FOUND, TR_STATUS_UNKNOWN_TYPE, "No such resource");
 }
 
+/* /v1/me/voicemail[/greeting | /{id}[/audio | /heard]] */
+static void
+rest_voicemail (TrServer *self, SoupServerMessage *msg, const char *method, TrTokenClaims *claims,
+                const char *id, const char *what)
+{
+  g_autoptr (GError) error = NULL;
+  const char *user = claims->sub;
+
+  if (id == NULL && g_str_equal (method, "GET"))
+    {
+      respond_json (msg, SOUP_STATUS_OK, tr_voicemail_line_list (self->voicemail, user));
+      return;
+    }
+  if (g_strcmp0 (id, "greeting") == 0 && what == NULL)
+    {
+      if (g_str_equal (method, "PUT"))
+        {
+          g_autoptr (GBytes) body
+              = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+
+          if (!tr_voicemail_line_set_greeting (self->voicemail, user, body, &error))
+            respond_gerror (msg, error);
+          else
+            soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+        }
+      else if (g_str_equal (method, "DELETE"))
+        {
+          tr_voicemail_line_delete_greeting (self->voicemail, user, NULL);
+          soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+        }
+      else
+        respond_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, TR_STATUS_UNKNOWN_TYPE,
+                        "Method not allowed");
+      return;
+    }
+  if (id != NULL && what == NULL && g_str_equal (method, "DELETE"))
+    {
+      if (!tr_voicemail_line_delete (self->voicemail, user, id, &error))
+        respond_gerror (msg, error);
+      else
+        soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+      return;
+    }
+  if (id != NULL && g_strcmp0 (what, "heard") == 0 && g_str_equal (method, "POST"))
+    {
+      JsonObject *message = tr_voicemail_line_mark_heard (self->voicemail, user, id, &error);
+
+      if (message == NULL)
+        respond_gerror (msg, error);
+      else
+        respond_json (msg, SOUP_STATUS_OK, message);
+      return;
+    }
+  if (id != NULL && g_strcmp0 (what, "audio") == 0 && g_str_equal (method, "GET"))
+    {
+      g_autofree char *path = tr_voicemail_line_dup_audio_path (self->voicemail, user, id, &error);
+      g_autoptr (GMappedFile) file = NULL;
+      g_autoptr (GBytes) bytes = NULL;
+
+      if (path == NULL)
+        {
+          respond_gerror (msg, error);
+          return;
+        }
+      file = g_mapped_file_new (path, FALSE, &error);
+      if (file == NULL)
+        {
+          g_warning ("Cannot read %s: %s", path, error->message);
+          respond_error (msg, TR_STATUS_INTERNAL, NULL);
+          return;
+        }
+      bytes = g_mapped_file_get_bytes (file);
+      soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
+                                             "audio/ogg", NULL);
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      return;
+    }
+  if (what == NULL || g_strcmp0 (what, "audio") == 0 || g_strcmp0 (what, "heard") == 0)
+    respond_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, TR_STATUS_UNKNOWN_TYPE,
+                    "Method not allowed");
+  else
+    respond_status (msg, SOUP_STATUS_NOT_FOUND, TR_STATUS_UNKNOWN_TYPE, "No such resource");
+}
+
+static gboolean
+is_voicemail_path (char **parts, guint n_parts)
+{
+  return n_parts >= 2 && g_str_equal (parts[0], "me") && g_str_equal (parts[1], "voicemail");
+}
+
 static void
 rest_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
          gpointer user_data)
@@ -450,7 +544,7 @@ rest_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   if (n_parts == 0
       || !(g_str_equal (parts[0], "users") || g_str_equal (parts[0], "tokens")
            || g_str_equal (parts[0], "me"))
-      || n_parts > 2)
+      || (n_parts > 2 && !is_voicemail_path (parts, n_parts)))
     {
       respond_status (msg, SOUP_STATUS_NOT_FOUND, TR_STATUS_UNKNOWN_TYPE, "No such resource");
       return;
@@ -470,6 +564,9 @@ rest_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
     rest_token (self, msg, method, auth, parts[1]);
   else if (auth != AUTH_USER)
     respond_error (msg, TR_STATUS_SCOPE_MISSING, "This resource needs a user token");
+  else if (is_voicemail_path (parts, n_parts))
+    rest_voicemail (self, msg, method, claims, n_parts > 2 ? parts[2] : NULL,
+                    n_parts > 3 ? parts[3] : NULL);
   else
     rest_me (self, msg, method, claims, n_parts == 2 ? parts[1] : NULL, query);
 }
@@ -481,12 +578,17 @@ early_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTab
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupEncoding        encoding = soup_message_headers_get_encoding (headers);
+  /* A greeting is audio: bigger. */
+  goffset limit
+      = g_str_equal (path, "/v1/me/voicemail/greeting") ? TR_VOICEMAIL_MAX_GREETING : MAX_REST_BODY;
 
   if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF
       || (encoding == SOUP_ENCODING_CONTENT_LENGTH
-          && soup_message_headers_get_content_length (headers) > MAX_REST_BODY))
+          && soup_message_headers_get_content_length (headers) > limit))
     respond_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, TR_STATUS_TOO_LARGE,
-                    "Request bodies are limited to 65536 bytes with a Content-Length");
+                    g_str_equal (path, "/v1/me/voicemail/greeting")
+                        ? "A greeting is limited to 1 MiB with a Content-Length"
+                        : "Request bodies are limited to 65536 bytes with a Content-Length");
 }
 
 static gboolean
@@ -576,6 +678,8 @@ tr_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->signaling);
+  g_clear_object (&self->voicemail);
+  tr_line_peer_prewarm_join ();
   if (self->store != NULL)
     tr_store_close (self->store);
   g_clear_object (&self->store);
@@ -612,10 +716,77 @@ tr_server_init (TrServer *self)
 {
 }
 
+void
+tr_server_config_clear (TrServerConfig *config)
+{
+  g_clear_pointer (&config->stun_server, g_free);
+  g_clear_pointer (&config->turn_servers, g_strfreev);
+  g_clear_pointer (&config->voicemail_greeting, g_free);
+}
+
+void
+tr_server_config_init (TrServerConfig *config)
+{
+  memset (config, 0, sizeof *config);
+  config->media = TRUE;
+  config->voicemail_max_seconds = TR_VOICEMAIL_DEFAULT_MAX_SECONDS;
+  config->voicemail_quota = TR_VOICEMAIL_DEFAULT_QUOTA;
+}
+
+/* "stun://HOST:PORT", "turn://USER:PASS@HOST:PORT", "turns://…" → an IceServer of welcome. */
+static JsonObject *
+ice_server_json (const char *url, gboolean turn, GError **error)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD, NULL);
+  const char      *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  JsonObject      *server;
+  JsonArray       *urls;
+  g_autofree char *web_url = NULL;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_port (uri) <= 0
+      || (!turn && g_strcmp0 (scheme, "stun") != 0)
+      || (turn && g_strcmp0 (scheme, "turn") != 0 && g_strcmp0 (scheme, "turns") != 0)
+      || (turn && (g_uri_get_user (uri) == NULL || g_uri_get_password (uri) == NULL)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   turn ? "“%s” is not turn://USER:PASS@HOST:PORT" : "“%s” is not stun://HOST:PORT",
+                   url);
+      return NULL;
+    }
+  web_url = strchr (g_uri_get_host (uri), ':') != NULL
+                ? g_strdup_printf ("%s:[%s]:%d", scheme, g_uri_get_host (uri), g_uri_get_port (uri))
+                : g_strdup_printf ("%s:%s:%d", scheme, g_uri_get_host (uri), g_uri_get_port (uri));
+  server = json_object_new ();
+  urls = json_array_new ();
+  json_array_add_string_element (urls, web_url);
+  json_object_set_array_member (server, "urls", urls);
+  if (turn)
+    {
+      json_object_set_string_member (server, "username", g_uri_get_user (uri));
+      json_object_set_string_member (server, "credential", g_uri_get_password (uri));
+    }
+  return server;
+}
+
 TrServer *
 tr_server_new (const char *data_dir, GError **error)
 {
+  TrServerConfig config;
+  TrServer      *self;
+
+  tr_server_config_init (&config);
+  self = tr_server_new_full (data_dir, &config, error);
+  tr_server_config_clear (&config);
+  return self;
+}
+
+TrServer *
+tr_server_new_full (const char *data_dir, const TrServerConfig *config, GError **error)
+{
   g_autoptr (TrServer) self = NULL;
+  g_autoptr (JsonArray) ice_servers = json_array_new ();
+  g_autofree char             *greeting = NULL;
+  TrLineMediaConfig            media = { 0 };
   g_autofree char             *db_path = NULL;
   char                        *protocols[] = { (char *)TR_PROTOCOL_SUBPROTOCOL, NULL };
   static const TrBasicLineMode modes[] = {
@@ -639,7 +810,54 @@ tr_server_new (const char *data_dir, GError **error)
   if ((self->store = tr_store_new (db_path, error)) == NULL)
     return NULL;
 
+  if (config->stun_server != NULL)
+    {
+      JsonObject *server = ice_server_json (config->stun_server, FALSE, error);
+
+      if (server == NULL)
+        return NULL;
+      json_array_add_object_element (ice_servers, server);
+    }
+  for (guint i = 0; config->turn_servers != NULL && config->turn_servers[i] != NULL; i++)
+    {
+      JsonObject *server = ice_server_json (config->turn_servers[i], TRUE, error);
+
+      if (server == NULL)
+        return NULL;
+      json_array_add_object_element (ice_servers, server);
+    }
+
   self->signaling = tr_signaling_new (self->store, self->secret);
+  tr_signaling_set_ice_servers (self->signaling, ice_servers);
+
+  /* The media lines: the same signaling and WebRTC media as clients. */
+  media.enabled = config->media;
+  media.ice_loopback = config->ice_loopback;
+  media.stun_server = config->stun_server;
+  media.turn_servers = config->turn_servers;
+  if (media.enabled)
+    {
+      if (!gst_is_initialized ())
+        gst_init (NULL, NULL);
+      tr_line_peer_prewarm ();
+    }
+  greeting = tr_voicemail_find_default_greeting (config->voicemail_greeting);
+  if (greeting == NULL)
+    g_warning ("No default voicemail greeting found; callers hear none");
+  self->voicemail = tr_voicemail_line_new (self->store, data_dir, &media, greeting,
+                                           config->voicemail_max_seconds, config->voicemail_quota);
+  {
+    g_autoptr (TrEchoLine) echo = tr_echo_line_new (&media);
+    TrServiceLine *lines[] = { TR_SERVICE_LINE (echo), TR_SERVICE_LINE (self->voicemail) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+      {
+        if (!tr_store_ensure_service (self->store, tr_service_line_get_id (lines[i]),
+                                      tr_service_line_get_display_name (lines[i]), error))
+          return NULL;
+        tr_signaling_add_line (self->signaling, lines[i]);
+      }
+  }
   for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
     {
       g_autoptr (TrBasicLine) line = tr_basic_line_new (modes[i]);

@@ -12,6 +12,7 @@
 #include "tr-secrets.h"
 #include "tr-session.h"
 #include "tr-signaling.h"
+#include "tr-voicemail-line.h"
 
 #define SYNC_INTERVAL_S 2
 #define MAX_SUBSCRIPTIONS_PER_SESSION (4 * TR_PROTOCOL_MAX_PRESENCE_USERS)
@@ -26,6 +27,13 @@ typedef enum
   CALL_CONNECTED,
   CALL_ENDED,
 } CallState;
+
+typedef enum
+{
+  TRANSFER_TO_PARTICIPANT,
+  TRANSFER_TO_CALL, /* attended: the target call is replaced */
+  TRANSFER_TO_VOICEMAIL,
+} TransferKind;
 
 typedef struct _Call     Call;
 typedef struct _Transfer Transfer;
@@ -51,6 +59,9 @@ struct _Call
   char          *transfer_id;
   Transfer      *fulfils;  /* that transfer while it runs */
   Transfer      *transfer; /* the running transfer of this call */
+  Transfer      *replaced_by; /* the running attended transfer that targets this call */
+  gboolean       voicemail;   /* the call goes to the callee's mailbox (the voicemail line) */
+  char          *replaces;    /* attended transfer: the id of the call this one replaces */
   guint          hops;
   GPtrArray     *visited; /* (nullable) forwarding chain */
   JsonObject    *info;    /* (nullable) CallInfo cache, dropped on every change */
@@ -61,8 +72,11 @@ struct _Transfer
 {
   TrSignaling *signaling; /* unowned */
   char        *id;
+  TransferKind kind;
   char        *call_id;
   Call        *call; /* NULL once the transferred call ended */
+  char        *replaces_id;   /* TRANSFER_TO_CALL: the transferor's call with the target */
+  Call        *replaces_call; /* it, while it lasts */
   char        *transferor;
   char        *transferor_session;
   char        *transferee;
@@ -92,6 +106,8 @@ struct _TrSignaling
   GHashTable *transfers; /* id → Transfer (owned) */
   GHashTable *watchers;  /* user → set of TrSession */
   GHashTable *lines;     /* id → TrServiceLine */
+  TrServiceLine *voicemail; /* (nullable) also in lines */
+  JsonArray     *ice_servers;
   guint       sync_source;
   guint       expiry_source;
   guint       store_generation;
@@ -114,6 +130,7 @@ call_free (Call *call)
   g_free (call->dialled);
   g_free (call->transferor);
   g_free (call->transfer_id);
+  g_free (call->replaces);
   g_clear_pointer (&call->visited, g_ptr_array_unref);
   g_clear_pointer (&call->info, json_object_unref);
   g_free (call);
@@ -130,6 +147,7 @@ transfer_free (Transfer *transfer)
   g_free (transfer->transferee);
   g_free (transfer->target);
   g_free (transfer->target_call_id);
+  g_free (transfer->replaces_id);
   g_free (transfer);
 }
 
@@ -242,6 +260,10 @@ call_info_json (TrSignaling *self, Call *call)
     }
   if (call->dialled != NULL && strcmp (call->dialled, call->callee) != 0)
     json_object_set_object_member (info, "forwarded_from", party_json (self, call->dialled));
+  if (call->replaces != NULL)
+    json_object_set_string_member (info, "replaces", call->replaces);
+  if (call->voicemail)
+    json_object_set_boolean_member (info, "voicemail", TRUE);
   call->info = info;
   return json_object_ref (info);
 }
@@ -306,7 +328,9 @@ list_add_fitting (JsonArray *array, gsize *used, JsonObject *element)
 static gboolean
 call_has_user (Call *call, const char *user)
 {
-  return g_strcmp0 (call->caller, user) == 0 || g_strcmp0 (call->callee, user) == 0;
+  /* A call to a mailbox is the caller's and the voicemail line's, not the owner's. */
+  return g_strcmp0 (call->caller, user) == 0
+         || (!call->voicemail && g_strcmp0 (call->callee, user) == 0);
 }
 
 static void
@@ -337,6 +361,8 @@ online_unring (TrSignaling *self, Call *call)
 static void
 send_to_callee (TrSignaling *self, Call *call, TrMessage *message)
 {
+  if (call->voicemail)
+    return; /* the voicemail line's: not the owner's sessions */
   if (call->state == CALL_CONNECTED)
     {
       if (call->callee_session != NULL)
@@ -374,10 +400,24 @@ transfer_info_json (Transfer *transfer, const char *state, TrStatus error_status
   json_object_set_string_member (info, "id", transfer->id);
   json_object_set_string_member (info, "call", transfer->call_id);
   json_object_set_string_member (info, "state", state);
-  json_object_set_string_member (target, "kind", "participant");
-  json_object_set_string_member (target, "user", transfer->target);
-  json_object_set_boolean_member (target, "disable_forwarding_and_unanswered",
-                                  transfer->disable_rules);
+  switch (transfer->kind)
+    {
+    case TRANSFER_TO_CALL:
+      json_object_set_string_member (target, "kind", "call");
+      json_object_set_string_member (target, "call", transfer->replaces_id);
+      break;
+    case TRANSFER_TO_VOICEMAIL:
+      json_object_set_string_member (target, "kind", "voicemail");
+      json_object_set_string_member (target, "user", transfer->target);
+      break;
+    case TRANSFER_TO_PARTICIPANT:
+    default:
+      json_object_set_string_member (target, "kind", "participant");
+      json_object_set_string_member (target, "user", transfer->target);
+      json_object_set_boolean_member (target, "disable_forwarding_and_unanswered",
+                                      transfer->disable_rules);
+      break;
+    }
   json_object_set_object_member (info, "target", target);
   if (transfer->target_call_id != NULL)
     json_object_set_string_member (info, "target_call", transfer->target_call_id);
@@ -408,6 +448,9 @@ transfer_detach (TrSignaling *self, Transfer *transfer)
     transfer->call->transfer = NULL;
   if (transfer->target_call != NULL)
     transfer->target_call->fulfils = NULL;
+  if (transfer->replaces_call != NULL)
+    transfer->replaces_call->replaced_by = NULL;
+  transfer->replaces_call = NULL;
   g_hash_table_steal (self->transfers, transfer->id);
 }
 
@@ -429,12 +472,16 @@ static void
 transfer_succeed (TrSignaling *self, Transfer *transfer)
 {
   Call *call = transfer->call;
+  Call *replaced = transfer->replaces_call;
 
   TR_DEBUG ("Transfer %s done", transfer->id);
   transfer_detach (self, transfer);
   transfer->call = NULL;
   transfer->target_call = NULL;
   transfer_notify (self, transfer, "transferred", TR_STATUS_TRANSFERRED);
+  /* Attended: the transferor's call with the target is replaced by the new call. */
+  if (replaced != NULL)
+    call_end (self, replaced, TR_STATUS_REPLACED, NULL);
   if (call != NULL)
     call_end (self, call, TR_STATUS_TRANSFERRED, NULL);
   transfer_free (transfer);
@@ -526,6 +573,15 @@ call_end (TrSignaling *self, Call *call, TrStatus status, const char *by_user)
         }
     }
 
+  /* The target call of an attended transfer ended first: the transfer failed. */
+  transfer = call->replaced_by;
+  if (transfer != NULL)
+    {
+      call->replaced_by = NULL;
+      transfer->replaces_call = NULL;
+      transfer_fail (self, transfer, TR_STATUS_TARGET_CALL_ENDED);
+    }
+
   if (line != NULL)
     tr_service_line_ended (line, self, call->id);
 
@@ -581,6 +637,7 @@ call_resolve (TrSignaling *self, Call *call, const char *start, const char *star
           call->hops++;
           g_ptr_array_add (hops, g_strdup (current));
           g_ptr_array_add (hops, g_strdup (reason));
+          g_ptr_array_add (hops, NULL);
         }
       call_visit (call, current);
 
@@ -609,23 +666,53 @@ call_resolve (TrSignaling *self, Call *call, const char *start, const char *star
           return NULL;
         }
 
+      if (self->voicemail != NULL && strcmp (next, TR_VOICEMAIL_LINE_ID) == 0)
+        {
+          /* "voicemail" as a rule's target: @current's own mailbox. */
+          if (call->hops >= TR_PROTOCOL_MAX_FORWARD_HOPS)
+            {
+              *out_status = TR_STATUS_FORWARDING_LOOP;
+              return NULL;
+            }
+          call->hops++;
+          g_ptr_array_add (hops, g_strdup (current));
+          g_ptr_array_add (hops, g_strdup (reason));
+          g_ptr_array_add (hops, g_strdup ("voicemail"));
+          call->voicemail = TRUE;
+          return g_steal_pointer (&current);
+        }
+
       g_free (current);
       current = g_strdup (next);
     }
 }
 
+/* @hops: triplets (user, reason, "voicemail" or NULL). */
 static void
 send_forwarded (TrSignaling *self, Call *call, GPtrArray *hops)
 {
-  for (guint i = 0; i + 1 < hops->len; i += 2)
+  for (guint i = 0; i + 2 < hops->len; i += 3)
     {
       g_autoptr (TrMessage) message = tr_message_new (TR_EV_CALL_FORWARDED);
 
       tr_message_set_string (message, "call", call->id);
       tr_message_take_object (message, "to", party_json (self, g_ptr_array_index (hops, i)));
       tr_message_set_string (message, "reason", g_ptr_array_index (hops, i + 1));
+      if (g_ptr_array_index (hops, i + 2) != NULL)
+        tr_message_set_boolean (message, "voicemail", TRUE);
       send_to_caller (call, message);
     }
+}
+
+/* The session of the other party than the transferor in @replaced (attended transfers). */
+static TrSession *
+replaced_peer_session (Call *replaced, const char *user)
+{
+  if (g_strcmp0 (replaced->caller, user) == 0)
+    return replaced->caller_session;
+  if (g_strcmp0 (replaced->callee, user) == 0)
+    return replaced->callee_session;
+  return NULL;
 }
 
 static gboolean call_ring_timeout_cb (gpointer user_data);
@@ -639,15 +726,27 @@ call_ring (TrSignaling *self, Call *call)
   Online     *online = g_hash_table_lookup (self->online, call->callee);
   guint       timeout = identity ? identity->ring_timeout : TR_PROTOCOL_DEFAULT_RING_TIMEOUT;
 
-  call->callee_line = g_hash_table_lookup (self->lines, call->callee);
+  if (call->voicemail)
+    {
+      call->callee_line = self->voicemail;
+      online = NULL;
+    }
+  else
+    call->callee_line = g_hash_table_lookup (self->lines, call->callee);
   if (online != NULL)
     {
       g_autoptr (TrMessage) message = call_event_new (self, TR_EV_CALL_INCOMING, call);
+      Call *replaced = call->replaces ? g_hash_table_lookup (self->calls, call->replaces) : NULL;
+      TrSession *only = replaced ? replaced_peer_session (replaced, call->callee) : NULL;
 
       if (online->ringing == NULL)
         online->ringing = g_ptr_array_new ();
       g_ptr_array_add (online->ringing, call);
-      send_to_sessions (online->sessions, NULL, message);
+      /* A replacing call goes to the session that has the call it replaces. */
+      if (only != NULL)
+        tr_session_send (only, message);
+      else
+        send_to_sessions (online->sessions, NULL, message);
     }
 
   g_clear_handle_id (&call->ring_source, g_source_remove);
@@ -669,7 +768,7 @@ call_ring_timeout_cb (gpointer user_data)
   call->ring_source = 0;
 
   identity = tr_store_lookup (self->store, call->callee);
-  if (call->no_rules || identity == NULL || identity->service
+  if (call->no_rules || call->voicemail || identity == NULL || identity->service
       || identity->unanswered_target == NULL)
     {
       call_end (self, call, TR_STATUS_NO_ANSWER, NULL);
@@ -678,7 +777,16 @@ call_ring_timeout_cb (gpointer user_data)
 
   target = g_strdup (identity->unanswered_target);
   hops = g_ptr_array_new_with_free_func (g_free);
-  callee = call_resolve (self, call, target, "unanswered", hops, &status);
+  if (self->voicemail != NULL && strcmp (target, TR_VOICEMAIL_LINE_ID) == 0)
+    {
+      /* The callee's own mailbox. */
+      callee = g_strdup (call->callee);
+      g_ptr_array_add (hops, g_strdup (callee));
+      g_ptr_array_add (hops, g_strdup ("unanswered"));
+      g_ptr_array_add (hops, g_strdup ("voicemail"));
+    }
+  else
+    callee = call_resolve (self, call, target, "unanswered", hops, &status);
   if (callee == NULL)
     {
       call_end (self, call, TR_STATUS_NO_ANSWER, NULL);
@@ -697,6 +805,8 @@ call_ring_timeout_cb (gpointer user_data)
     tr_service_line_ended (old_line, self, call->id);
 
   TR_DEBUG ("Call %s: unanswered by %s, ringing %s", call->id, call->callee, callee);
+  if (g_ptr_array_index (hops, hops->len - 1) != NULL)
+    call->voicemail = TRUE;
   g_free (call->callee);
   call->callee = g_steal_pointer (&callee);
   call_changed (call);
@@ -845,6 +955,8 @@ handle_call_start (TrSignaling *self, TrSession *session, TrMessage *msg)
   const char *request_id = tr_message_get_id (msg);
   const char *to = tr_message_get_string (msg, "to");
   const char *transfer_id = tr_message_get_string (msg, "transfer");
+  const char *replaces = tr_message_get_string (msg, "replaces");
+  gboolean    voicemail = tr_message_get_boolean (msg, "voicemail", FALSE);
   g_autoptr (GPtrArray) hops = NULL;
   Transfer        *transfer = NULL;
   g_autofree char *callee = NULL;
@@ -856,16 +968,28 @@ handle_call_start (TrSignaling *self, TrSession *session, TrMessage *msg)
       tr_session_reply_error (session, request_id, TR_STATUS_MISSING_FIELD, "“to” is required");
       return;
     }
-  if (tr_message_get_string (msg, "replaces") != NULL)
+  /* Calling the voicemail line itself reaches your own mailbox. */
+  if (!voicemail && self->voicemail != NULL && strcmp (to, TR_VOICEMAIL_LINE_ID) == 0)
+    {
+      to = session->user;
+      voicemail = TRUE;
+    }
+  if (voicemail && self->voicemail == NULL)
     {
       tr_session_reply_error (session, request_id, TR_STATUS_NOT_IMPLEMENTED,
-                              "Attended transfer is not available on this server");
+                              "Voicemail is not available on this server");
       return;
     }
-  if (strcmp (to, session->user) == 0)
+  if (!voicemail && strcmp (to, session->user) == 0)
     {
       tr_session_reply_error (session, request_id, TR_STATUS_INVALID_FIELD,
                               "You cannot call yourself");
+      return;
+    }
+  if (replaces != NULL && (transfer_id == NULL || voicemail))
+    {
+      tr_session_reply_error (session, request_id, TR_STATUS_TRANSFER_MISMATCH,
+                              "“replaces” belongs to an attended transfer");
       return;
     }
   if (transfer_id != NULL)
@@ -873,7 +997,9 @@ handle_call_start (TrSignaling *self, TrSession *session, TrMessage *msg)
       transfer = g_hash_table_lookup (self->transfers, transfer_id);
       if (transfer == NULL || strcmp (transfer->transferee, session->user) != 0
           || strcmp (transfer->target, to) != 0 || transfer->target_call != NULL
-          || transfer->target_call_id != NULL)
+          || transfer->target_call_id != NULL
+          || voicemail != (transfer->kind == TRANSFER_TO_VOICEMAIL)
+          || g_strcmp0 (replaces, transfer->replaces_id) != 0)
         {
           tr_session_reply_error (session, request_id, TR_STATUS_TRANSFER_MISMATCH, NULL);
           return;
@@ -894,14 +1020,34 @@ handle_call_start (TrSignaling *self, TrSession *session, TrMessage *msg)
       call->no_rules = transfer->disable_rules;
       call->transferor = g_strdup (transfer->transferor);
       call->transfer_id = g_strdup (transfer->id);
+      call->replaces = g_strdup (transfer->replaces_id);
     }
 
   hops = g_ptr_array_new_with_free_func (g_free);
-  callee = call_resolve (self, call, to, NULL, hops, &status);
+  if (voicemail || call->replaces != NULL)
+    {
+      /* Straight to the mailbox, or to the party of the replaced call: no rules. */
+      TrIdentity *identity = tr_store_lookup (self->store, to);
+
+      call->voicemail = voicemail;
+      call->no_rules = TRUE;
+      if (identity == NULL)
+        status = TR_STATUS_UNKNOWN_IDENTITY;
+      else if (voicemail && identity->service)
+        status = TR_STATUS_INVALID_FIELD;
+      else if (!voicemail && !user_is_online (self, to))
+        status = TR_STATUS_OFFLINE;
+      else
+        callee = g_strdup (to);
+    }
+  else
+    callee = call_resolve (self, call, to, NULL, hops, &status);
   if (callee == NULL)
     {
       TR_DEBUG ("Call from %s to %s refused: %s", session->user, to, tr_status_get_reason (status));
-      tr_session_reply_error (session, request_id, status, NULL);
+      tr_session_reply_error (session, request_id, status,
+                              status == TR_STATUS_INVALID_FIELD ? "A service line has no voicemail"
+                                                                : NULL);
       call_free (call);
       if (transfer != NULL)
         transfer_fail (self, transfer, status);
@@ -919,7 +1065,8 @@ handle_call_start (TrSignaling *self, TrSession *session, TrMessage *msg)
       g_clear_handle_id (&transfer->follow_source, g_source_remove);
     }
 
-  TR_DEBUG ("Call %s: %s → %s", call->id, call->caller, call->callee);
+  TR_DEBUG ("Call %s: %s → %s%s", call->id, call->caller, call->callee,
+            call->voicemail ? " (voicemail)" : "");
   tr_session_reply (session, request_id, single_member ("call", call_info_json (self, call)));
   send_forwarded (self, call, hops);
   call_ring (self, call);
@@ -1162,14 +1309,16 @@ handle_call_dtmf (TrSignaling *self, TrSession *session, TrMessage *msg)
 static void
 handle_call_transfer (TrSignaling *self, TrSession *session, TrMessage *msg)
 {
-  const char *request_id = tr_message_get_id (msg);
-  JsonObject *target = tr_message_get_member_object (msg, "target");
-  const char *kind;
-  const char *target_user;
-  const char *transferee;
-  TrSession  *transferee_session;
-  Transfer   *transfer;
-  Call       *call;
+  const char  *request_id = tr_message_get_id (msg);
+  JsonObject  *target = tr_message_get_member_object (msg, "target");
+  const char  *kind_name;
+  const char  *target_user;
+  const char  *transferee;
+  TrSession   *transferee_session;
+  TransferKind kind;
+  Transfer    *transfer;
+  Call        *call;
+  Call        *replaced = NULL;
 
   if (target == NULL)
     {
@@ -1179,7 +1328,7 @@ handle_call_transfer (TrSignaling *self, TrSession *session, TrMessage *msg)
   call = lookup_call_for (self, session, msg, TRUE);
   if (call == NULL)
     return;
-  if (call->transfer != NULL)
+  if (call->transfer != NULL || call->replaced_by != NULL)
     {
       tr_session_reply_error (session, request_id, TR_STATUS_TRANSFER_IN_PROGRESS, NULL);
       return;
@@ -1191,24 +1340,23 @@ handle_call_transfer (TrSignaling *self, TrSession *session, TrMessage *msg)
       return;
     }
 
-  kind = json_object_get_string_member_with_default (target, "kind", NULL);
-  if (g_strcmp0 (kind, "call") == 0 || g_strcmp0 (kind, "voicemail") == 0)
-    {
-      tr_session_reply_error (session, request_id, TR_STATUS_NOT_IMPLEMENTED,
-                              "This transfer target is not available on this server");
-      return;
-    }
-  if (g_strcmp0 (kind, "participant") != 0)
+  kind_name = json_object_get_string_member_with_default (target, "kind", NULL);
+  if (g_strcmp0 (kind_name, "participant") == 0)
+    kind = TRANSFER_TO_PARTICIPANT;
+  else if (g_strcmp0 (kind_name, "call") == 0)
+    kind = TRANSFER_TO_CALL;
+  else if (g_strcmp0 (kind_name, "voicemail") == 0)
+    kind = TRANSFER_TO_VOICEMAIL;
+  else
     {
       tr_session_reply_error (session, request_id, TR_STATUS_INVALID_FIELD,
                               "Unknown “target.kind”");
       return;
     }
-  target_user = json_object_get_string_member_with_default (target, "user", NULL);
-  if (target_user == NULL || !tr_protocol_id_is_valid (target_user))
+  if (kind == TRANSFER_TO_VOICEMAIL && self->voicemail == NULL)
     {
-      tr_session_reply_error (session, request_id, TR_STATUS_INVALID_FIELD,
-                              "“target.user” must be a user id");
+      tr_session_reply_error (session, request_id, TR_STATUS_NOT_IMPLEMENTED,
+                              "Voicemail is not available on this server");
       return;
     }
 
@@ -1228,6 +1376,66 @@ handle_call_transfer (TrSignaling *self, TrSession *session, TrMessage *msg)
                               "A service line cannot be transferred");
       return;
     }
+
+  if (kind == TRANSFER_TO_CALL)
+    {
+      /* Attended: the target is another call of the transferor; its other party is whom the
+       * transferee calls, and that call replaces it. */
+      const char *target_call = json_object_get_string_member_with_default (target, "call", NULL);
+
+      if (target_call == NULL || !tr_protocol_id_is_valid (target_call))
+        {
+          tr_session_reply_error (session, request_id, TR_STATUS_INVALID_FIELD,
+                                  "“target.call” must be a call id");
+          return;
+        }
+      replaced = g_hash_table_lookup (self->calls, target_call);
+      if (replaced == NULL)
+        {
+          tr_session_reply_error (session, request_id, TR_STATUS_TARGET_CALL_ENDED, NULL);
+          return;
+        }
+      if (!call_has_user (replaced, session->user))
+        {
+          tr_session_reply_error (session, request_id, TR_STATUS_NOT_YOUR_CALL, NULL);
+          return;
+        }
+      if (replaced == call)
+        {
+          tr_session_reply_error (session, request_id, TR_STATUS_INVALID_FIELD,
+                                  "A call cannot be transferred to itself");
+          return;
+        }
+      if (replaced->transfer != NULL || replaced->replaced_by != NULL || replaced->fulfils != NULL)
+        {
+          tr_session_reply_error (session, request_id, TR_STATUS_TRANSFER_IN_PROGRESS, NULL);
+          return;
+        }
+      if (replaced->state != CALL_CONNECTED)
+        {
+          tr_session_reply_error (session, request_id, TR_STATUS_OUT_OF_ORDER,
+                                  "The target call is not connected yet");
+          return;
+        }
+      target_user
+          = strcmp (replaced->caller, session->user) == 0 ? replaced->callee : replaced->caller;
+      if (replaced->callee_line != NULL || replaced_peer_session (replaced, target_user) == NULL)
+        {
+          tr_session_reply_error (session, request_id, TR_STATUS_NOT_IMPLEMENTED,
+                                  "A call with a service line cannot be replaced");
+          return;
+        }
+    }
+  else
+    {
+      target_user = json_object_get_string_member_with_default (target, "user", NULL);
+      if (target_user == NULL || !tr_protocol_id_is_valid (target_user))
+        {
+          tr_session_reply_error (session, request_id, TR_STATUS_INVALID_FIELD,
+                                  "“target.user” must be a user id");
+          return;
+        }
+    }
   if (strcmp (target_user, transferee) == 0)
     {
       tr_session_reply_error (session, request_id, TR_STATUS_INVALID_FIELD,
@@ -1239,17 +1447,25 @@ handle_call_transfer (TrSignaling *self, TrSession *session, TrMessage *msg)
       tr_session_reply_error (session, request_id, TR_STATUS_UNKNOWN_IDENTITY, NULL);
       return;
     }
+  if (kind == TRANSFER_TO_VOICEMAIL && tr_store_lookup (self->store, target_user)->service)
+    {
+      tr_session_reply_error (session, request_id, TR_STATUS_INVALID_FIELD,
+                              "A service line has no voicemail");
+      return;
+    }
 
   transfer = g_new0 (Transfer, 1);
   transfer->signaling = self;
   transfer->id = tr_secrets_random_id ("t-", 8);
+  transfer->kind = kind;
   transfer->call_id = g_strdup (call->id);
   transfer->call = call;
   transfer->transferor = g_strdup (session->user);
   transfer->transferor_session = g_strdup (session->id);
   transfer->transferee = g_strdup (transferee);
   transfer->target = g_strdup (target_user);
-  if (json_object_has_member (target, "disable_forwarding_and_unanswered"))
+  if (kind == TRANSFER_TO_PARTICIPANT
+      && json_object_has_member (target, "disable_forwarding_and_unanswered"))
     {
       JsonNode *node = json_object_get_member (target, "disable_forwarding_and_unanswered");
 
@@ -1257,11 +1473,19 @@ handle_call_transfer (TrSignaling *self, TrSession *session, TrMessage *msg)
                                 && json_node_get_value_type (node) == G_TYPE_BOOLEAN
                                 && json_node_get_boolean (node);
     }
+  if (kind != TRANSFER_TO_PARTICIPANT)
+    transfer->disable_rules = TRUE; /* the replaced call's party, or the mailbox: no rules */
+  if (replaced != NULL)
+    {
+      transfer->replaces_id = g_strdup (replaced->id);
+      transfer->replaces_call = replaced;
+      replaced->replaced_by = transfer;
+    }
   call->transfer = transfer;
   g_hash_table_insert (self->transfers, transfer->id, transfer);
 
-  TR_DEBUG ("Transfer %s: %s transfers %s to %s", transfer->id, transfer->transferor, transferee,
-            target_user);
+  TR_DEBUG ("Transfer %s: %s transfers %s to %s%s", transfer->id, transfer->transferor, transferee,
+            target_user, kind == TRANSFER_TO_VOICEMAIL ? "'s voicemail" : "");
 
   /* The transferor's side holds the call while the transfer runs. */
   call_set_hold (self, call, session->user, TRUE);
@@ -1275,6 +1499,10 @@ handle_call_transfer (TrSignaling *self, TrSession *session, TrMessage *msg)
     tr_message_set_string (request, "call", call->id);
     tr_message_take_object (request, "to", party_json (self, target_user));
     tr_message_take_object (request, "transferor", party_json (self, session->user));
+    if (transfer->replaces_id != NULL)
+      tr_message_set_string (request, "replaces", transfer->replaces_id);
+    if (kind == TRANSFER_TO_VOICEMAIL)
+      tr_message_set_boolean (request, "voicemail", TRUE);
     tr_message_set_boolean (request, "disable_forwarding_and_unanswered", transfer->disable_rules);
     tr_session_send (transferee_session, request);
   }
@@ -1385,6 +1613,77 @@ handle_session_refresh (TrSignaling *self, TrSession *session, TrMessage *msg)
   result = json_object_new ();
   json_object_set_int_member (result, "token_expires_at", claims->exp);
   tr_session_reply (session, request_id, result);
+}
+
+static gboolean
+voicemail_available (TrSignaling *self, TrSession *session, TrMessage *msg)
+{
+  if (self->voicemail != NULL)
+    return TRUE;
+  tr_session_reply_error (session, tr_message_get_id (msg), TR_STATUS_NOT_IMPLEMENTED,
+                          "Voicemail is not available on this server");
+  return FALSE;
+}
+
+static void
+handle_voicemail_list (TrSignaling *self, TrSession *session, TrMessage *msg)
+{
+  g_autoptr (JsonObject) list = NULL;
+  JsonArray  *messages;
+  JsonArray  *fitting;
+  JsonObject *result;
+  gsize       used = 0;
+
+  if (!voicemail_available (self, session, msg))
+    return;
+  list = tr_voicemail_line_list (TR_VOICEMAIL_LINE (self->voicemail), session->user);
+  messages = json_object_get_array_member (list, "messages");
+  fitting = json_array_new ();
+  result = json_object_new ();
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonObject *message = json_array_get_object_element (messages, i);
+
+      if (!list_add_fitting (fitting, &used, json_object_ref (message)))
+        {
+          /* The newest ones that fit in a frame. */
+          json_object_set_boolean_member (result, "truncated", TRUE);
+          break;
+        }
+    }
+  json_object_set_array_member (result, "messages", fitting);
+  json_object_set_int_member (result, "unheard", json_object_get_int_member (list, "unheard"));
+  tr_session_reply (session, tr_message_get_id (msg), result);
+}
+
+static void
+handle_voicemail_mark_heard (TrSignaling *self, TrSession *session, TrMessage *msg)
+{
+  g_autoptr (GError) error = NULL;
+  JsonObject *message;
+
+  if (!voicemail_available (self, session, msg))
+    return;
+  message = tr_voicemail_line_mark_heard (TR_VOICEMAIL_LINE (self->voicemail), session->user,
+                                          tr_message_get_string (msg, "message"), &error);
+  if (message == NULL)
+    tr_session_reply_gerror (session, tr_message_get_id (msg), error);
+  else
+    tr_session_reply (session, tr_message_get_id (msg), single_member ("message", message));
+}
+
+static void
+handle_voicemail_delete (TrSignaling *self, TrSession *session, TrMessage *msg)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!voicemail_available (self, session, msg))
+    return;
+  if (!tr_voicemail_line_delete (TR_VOICEMAIL_LINE (self->voicemail), session->user,
+                                 tr_message_get_string (msg, "message"), &error))
+    tr_session_reply_gerror (session, tr_message_get_id (msg), error);
+  else
+    tr_session_reply (session, tr_message_get_id (msg), NULL);
 }
 
 /* Sessions */
@@ -1589,6 +1888,15 @@ session_message_cb (SoupWebsocketConnection *conn, gint type, GBytes *message, g
     case TR_REQ_SESSION_REFRESH:
       handle_session_refresh (self, session, msg);
       break;
+    case TR_REQ_VOICEMAIL_LIST:
+      handle_voicemail_list (self, session, msg);
+      break;
+    case TR_REQ_VOICEMAIL_MARK_HEARD:
+      handle_voicemail_mark_heard (self, session, msg);
+      break;
+    case TR_REQ_VOICEMAIL_DELETE:
+      handle_voicemail_delete (self, session, msg);
+      break;
     default:
       session->n_malformed++;
       tr_session_reply_error (session, tr_message_get_id (msg), TR_STATUS_UNKNOWN_TYPE, NULL);
@@ -1606,7 +1914,9 @@ session_send_welcome (TrSignaling *self, TrSession *session)
   tr_message_set_string (welcome, "session", session->id);
   tr_message_take_object (welcome, "user", party_json (self, session->user));
   tr_message_set_int (welcome, "token_expires_at", session->token_expires_at);
-  tr_message_take_array (welcome, "ice_servers", json_array_new ());
+  tr_message_take_array (welcome, "ice_servers",
+                         self->ice_servers ? json_array_ref (self->ice_servers)
+                                           : json_array_new ());
   json_object_set_int_member (limits, "max_frame", TR_PROTOCOL_MAX_FRAME);
   json_object_set_int_member (limits, "rate", TR_PROTOCOL_RATE);
   json_object_set_int_member (limits, "burst", TR_PROTOCOL_BURST);
@@ -1714,6 +2024,7 @@ tr_signaling_finalize (GObject *object)
   g_clear_pointer (&self->transfers, g_hash_table_unref);
   g_clear_pointer (&self->watchers, g_hash_table_unref);
   g_clear_pointer (&self->lines, g_hash_table_unref);
+  g_clear_pointer (&self->ice_servers, json_array_unref);
 
   G_OBJECT_CLASS (tr_signaling_parent_class)->finalize (object);
 }
@@ -1765,6 +2076,26 @@ tr_signaling_add_line (TrSignaling *self, TrServiceLine *line)
 
   /* The key is owned by the line, which the table owns. */
   g_hash_table_replace (self->lines, (gpointer)tr_service_line_get_id (line), g_object_ref (line));
+  if (TR_IS_VOICEMAIL_LINE (line))
+    self->voicemail = line;
+}
+
+void
+tr_signaling_set_ice_servers (TrSignaling *self, JsonArray *ice_servers)
+{
+  g_return_if_fail (TR_IS_SIGNALING (self));
+
+  g_clear_pointer (&self->ice_servers, json_array_unref);
+  if (ice_servers != NULL)
+    self->ice_servers = json_array_ref (ice_servers);
+}
+
+void
+tr_signaling_send_to_user (TrSignaling *self, const char *user, TrMessage *message)
+{
+  g_return_if_fail (TR_IS_SIGNALING (self));
+
+  send_to_user (self, user, message);
 }
 
 TrTokenClaims *
@@ -1977,6 +2308,47 @@ tr_signaling_line_accept (TrSignaling *self, TrServiceLine *line, const char *ca
   }
   if (call->fulfils != NULL)
     transfer_succeed (self, call->fulfils);
+}
+
+void
+tr_signaling_line_signal (TrSignaling *self, TrServiceLine *line, const char *call_id,
+                          JsonObject *payload)
+{
+  g_autoptr (TrMessage) event = NULL;
+  Call *call;
+
+  g_return_if_fail (TR_IS_SIGNALING (self));
+
+  call = line_call (self, line, call_id);
+  if (call == NULL || payload == NULL)
+    return;
+  event = tr_message_new (TR_EV_CALL_SIGNAL);
+  tr_message_set_string (event, "call", call->id);
+  tr_message_set_string (event, "from", call->callee);
+  tr_message_take_object (event, "payload", json_object_ref (payload));
+  send_to_caller (call, event);
+}
+
+const char *
+tr_signaling_line_get_caller (TrSignaling *self, TrServiceLine *line, const char *call_id)
+{
+  Call *call;
+
+  g_return_val_if_fail (TR_IS_SIGNALING (self), NULL);
+
+  call = line_call (self, line, call_id);
+  return call ? call->caller : NULL;
+}
+
+const char *
+tr_signaling_line_get_callee (TrSignaling *self, TrServiceLine *line, const char *call_id)
+{
+  Call *call;
+
+  g_return_val_if_fail (TR_IS_SIGNALING (self), NULL);
+
+  call = line_call (self, line, call_id);
+  return call ? call->callee : NULL;
 }
 
 void

@@ -6,6 +6,7 @@
 
 #include "tr-server-types.h"
 #include "tr-service-line.h"
+#include "tr-message.h"
 #include "tr-status.h"
 #include "tr-store.h"
 #include "tr-token.h"
@@ -16,7 +17,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TrSignaling, tr_signaling, TR, SIGNALING, GObject)
 
 TrSignaling *tr_signaling_new (TrStore *store, GBytes *secret) G_GNUC_WARN_UNUSED_RESULT;
+/* A #TrVoicemailLine added here becomes the voicemail of every user. */
 void         tr_signaling_add_line (TrSignaling *self, TrServiceLine *line);
+/* `welcome.ice_servers`: [{"urls": [..], "username"?, "credential"?}] */
+void tr_signaling_set_ice_servers (TrSignaling *self, JsonArray *ice_servers);
+/* An event to every session of @user. */
+void tr_signaling_send_to_user (TrSignaling *self, const char *user, TrMessage *message);
 
 /*
  * Full token check: signature, expiry, the user exists, the jti is not revoked.
@@ -44,5 +50,13 @@ void tr_signaling_line_reject (TrSignaling *self, TrServiceLine *line, const cha
                                TrStatus status);
 void tr_signaling_line_accept (TrSignaling *self, TrServiceLine *line, const char *call_id);
 void tr_signaling_line_hang_up (TrSignaling *self, TrServiceLine *line, const char *call_id);
+/* A `call.signal` payload from the line to the caller (media lines). */
+void tr_signaling_line_signal (TrSignaling *self, TrServiceLine *line, const char *call_id,
+                               JsonObject *payload);
+/* The caller / callee (for a mailbox: its owner) of a call of @line; NULL when it is not. */
+const char *tr_signaling_line_get_caller (TrSignaling *self, TrServiceLine *line,
+                                          const char *call_id);
+const char *tr_signaling_line_get_callee (TrSignaling *self, TrServiceLine *line,
+                                          const char *call_id);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <sqlite3.h>
 
+#include "tr-message.h"
 #include "tr-protocol.h"
 #include "tr-store.h"
 
@@ -102,6 +103,14 @@ static const char schema_sql[]
       "  end_status INTEGER);"
       "CREATE INDEX IF NOT EXISTS records_caller ON records (caller, started_at);"
       "CREATE INDEX IF NOT EXISTS records_callee ON records (callee, started_at);"
+      "CREATE TABLE IF NOT EXISTS voicemails ("
+      "  id TEXT PRIMARY KEY NOT NULL,"
+      "  owner TEXT NOT NULL,"
+      "  caller TEXT NOT NULL,"
+      "  created_at INTEGER NOT NULL,"
+      "  duration_ms INTEGER NOT NULL,"
+      "  heard INTEGER NOT NULL DEFAULT 0);"
+      "CREATE INDEX IF NOT EXISTS voicemails_owner ON voicemails (owner, created_at);"
       "PRAGMA user_version = 1;";
 
 struct _TrStore
@@ -811,6 +820,161 @@ tr_store_list_records (TrStore *self, const char *user, guint limit)
     }
   sqlite3_reset (stmt);
   return array;
+}
+
+/* Voicemail: rare statements, prepared when used. */
+
+static sqlite3_stmt *
+prepare (TrStore *self, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (self->db == NULL || sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      if (self->db != NULL)
+        g_warning ("Cannot prepare statement: %s", sqlite3_errmsg (self->db));
+      return NULL;
+    }
+  return stmt;
+}
+
+gboolean
+tr_store_add_voicemail (TrStore *self, const char *id, const char *owner, const char *caller,
+                        gint64 created_at, gint64 duration_ms, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (TR_IS_STORE (self), FALSE);
+
+  stmt = prepare (self, "INSERT INTO voicemails (id, owner, caller, created_at, duration_ms, "
+                        "heard) VALUES (?1, ?2, ?3, ?4, ?5, 0)");
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "Cannot store voicemail");
+  bind_text (stmt, 1, id);
+  bind_text (stmt, 2, owner);
+  bind_text (stmt, 3, caller);
+  sqlite3_bind_int64 (stmt, 4, created_at);
+  sqlite3_bind_int64 (stmt, 5, duration_ms);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, "Cannot store voicemail");
+  return TRUE;
+}
+
+static JsonObject *
+voicemail_from_row (TrStore *self, sqlite3_stmt *stmt)
+{
+  JsonObject *object = json_object_new ();
+  const char *caller = (const char *)sqlite3_column_text (stmt, 1);
+  TrIdentity *identity = tr_store_lookup (self, caller);
+
+  json_object_set_string_member (object, "id", (const char *)sqlite3_column_text (stmt, 0));
+  json_object_set_object_member (
+      object, "caller", tr_party_new_json (caller, identity ? identity->display_name : caller));
+  json_object_set_int_member (object, "created_at", sqlite3_column_int64 (stmt, 2));
+  json_object_set_int_member (object, "duration_ms", sqlite3_column_int64 (stmt, 3));
+  json_object_set_boolean_member (object, "heard", sqlite3_column_int (stmt, 4) != 0);
+  return object;
+}
+
+JsonArray *
+tr_store_list_voicemails (TrStore *self, const char *owner)
+{
+  JsonArray    *array = json_array_new ();
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (TR_IS_STORE (self), array);
+
+  stmt = prepare (self, "SELECT id, caller, created_at, duration_ms, heard FROM voicemails "
+                        "WHERE owner = ?1 ORDER BY created_at DESC, id");
+  if (stmt == NULL)
+    return array;
+  bind_text (stmt, 1, owner);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    json_array_add_object_element (array, voicemail_from_row (self, stmt));
+  sqlite3_finalize (stmt);
+  return array;
+}
+
+JsonObject *
+tr_store_get_voicemail (TrStore *self, const char *owner, const char *id)
+{
+  JsonObject   *object = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (TR_IS_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT id, caller, created_at, duration_ms, heard FROM voicemails "
+                        "WHERE owner = ?1 AND id = ?2");
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, owner);
+  bind_text (stmt, 2, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    object = voicemail_from_row (self, stmt);
+  sqlite3_finalize (stmt);
+  return object;
+}
+
+guint
+tr_store_count_voicemails (TrStore *self, const char *owner, guint *out_unheard)
+{
+  sqlite3_stmt *stmt;
+  guint         count = 0;
+  guint         unheard = 0;
+
+  g_return_val_if_fail (TR_IS_STORE (self), 0);
+
+  stmt = prepare (self, "SELECT count(*), coalesce(sum(heard = 0), 0) FROM voicemails "
+                        "WHERE owner = ?1");
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, owner);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          count = (guint)sqlite3_column_int (stmt, 0);
+          unheard = (guint)sqlite3_column_int (stmt, 1);
+        }
+      sqlite3_finalize (stmt);
+    }
+  if (out_unheard != NULL)
+    *out_unheard = unheard;
+  return count;
+}
+
+static gboolean
+voicemail_change (TrStore *self, const char *sql, const char *owner, const char *id)
+{
+  sqlite3_stmt *stmt = prepare (self, sql);
+  gboolean      changed;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, owner);
+  bind_text (stmt, 2, id);
+  changed = sqlite3_step (stmt) == SQLITE_DONE && sqlite3_changes (self->db) > 0;
+  sqlite3_finalize (stmt);
+  return changed;
+}
+
+gboolean
+tr_store_mark_voicemail_heard (TrStore *self, const char *owner, const char *id)
+{
+  g_return_val_if_fail (TR_IS_STORE (self), FALSE);
+
+  /* heard = 1 even when it was: changes() counts matched rows here. */
+  return voicemail_change (self, "UPDATE voicemails SET heard = 1 WHERE owner = ?1 AND id = ?2",
+                           owner, id);
+}
+
+gboolean
+tr_store_remove_voicemail (TrStore *self, const char *owner, const char *id)
+{
+  g_return_val_if_fail (TR_IS_STORE (self), FALSE);
+
+  return voicemail_change (self, "DELETE FROM voicemails WHERE owner = ?1 AND id = ?2", owner, id);
 }
 
 gboolean

@@ -89,6 +89,22 @@ void tr_store_flush (TrStore *self);
 JsonArray *tr_store_list_records (TrStore *self, const char *user,
                                   guint limit) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Voicemail messages (the audio lives in the data dir; see TrVoicemailLine). A Voicemail object
+ * is {"id", "caller": Party, "created_at" (ms), "duration_ms", "heard"}. */
+gboolean tr_store_add_voicemail (TrStore *self, const char *id, const char *owner,
+                                 const char *caller, gint64 created_at, gint64 duration_ms,
+                                 GError **error);
+/* @owner's messages, newest first. */
+JsonArray *tr_store_list_voicemails (TrStore *self, const char *owner) G_GNUC_WARN_UNUSED_RESULT;
+/* (nullable) */
+JsonObject *tr_store_get_voicemail (TrStore *self, const char *owner,
+                                    const char *id) G_GNUC_WARN_UNUSED_RESULT;
+/* How many messages @owner has; @out_unheard (optional) how many are unheard. */
+guint tr_store_count_voicemails (TrStore *self, const char *owner, guint *out_unheard);
+/* FALSE when @owner has no message @id. */
+gboolean tr_store_mark_voicemail_heard (TrStore *self, const char *owner, const char *id);
+gboolean tr_store_remove_voicemail (TrStore *self, const char *owner, const char *id);
+
 /* TRUE when another connection changed the database since the last call; the identity cache
  * is reloaded then. */
 gboolean tr_store_sync (TrStore *self);

@@ -339,31 +339,6 @@ test_blind_second_transfer_refused (AgentFixture *f, gconstpointer data)
   check_failed_then_resume (f, a_call, b_call, first, 603, 1);
 }
 
-static void
-test_blind_not_yet_supported_locators (AgentFixture *f, gconstpointer data)
-{
-  g_autoptr(TrCall) a_call = NULL;
-  g_autoptr(TrCall) b_call = NULL;
-  g_autoptr(TrIdentifier) carol = tr_identifier_new_user ("carol");
-  TrTransferLocator *locators[2];
-
-  a_call = a_calls_b (f, &b_call);
-  locators[0] = tr_transfer_locator_new_voicemail (carol);
-  locators[1] = tr_transfer_locator_new_call (tr_call_get_id (a_call));
-  for (guint i = 0; i < G_N_ELEMENTS (locators); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(TrTransfer) transfer = transfer_with (a_call, locators[i], &error);
-
-      /* Refused clearly (not supported yet), and nothing happened to the call. */
-      g_assert_null (transfer);
-      g_assert_error (error, TR_ERROR, TR_STATUS_NOT_IMPLEMENTED);
-      tr_transfer_locator_unref (locators[i]);
-    }
-  assert_no_incoming (f, C, 100);
-  g_assert_cmpint (tr_call_get_state (a_call), ==, TR_CALL_STATE_CONNECTED);
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -382,7 +357,6 @@ main (int argc, char *argv[])
   ADD ("/blind/transferee-hangs-up", test_blind_transferee_hangs_up);
   ADD ("/blind/transferor-hangs-up", test_blind_transferor_hangs_up);
   ADD ("/blind/second-transfer-refused", test_blind_second_transfer_refused);
-  ADD ("/blind/not-yet-supported-locators", test_blind_not_yet_supported_locators);
 
   return g_test_run ();
 }

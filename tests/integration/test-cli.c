@@ -245,6 +245,93 @@ test_blind_transfer (Fixture       *fixture,
   cli_run_clear (&c);
 }
 
+/* Attended transfer from the CLI: A holds B, calls C, transfers @1 (A–B) to @2 (A–C). */
+static void
+test_attended_transfer (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *alice = NULL;
+  g_autofree char *bob = NULL;
+  g_autofree char *carol = NULL;
+  g_auto(GStrv) c_lines = NULL;
+  guint c_incoming = 0;
+  CliRun a = { 0 }, b = { 0 }, c = { 0 };
+
+  alice = issue_token (fixture, "alice", "600");
+  bob = issue_token (fixture, "bob", "600");
+  carol = issue_token (fixture, "carol", "600");
+
+  cli_start (fixture, &c, carol,
+             "wait incoming 20\nanswer\nwait connected 20\nsleep 3\nquit\n", "interactive", NULL);
+  cli_start (fixture, &b, bob,
+             "wait incoming 20\nanswer\nwait transfer-accepted 20\nwait connected 20\n"
+             "sleep 2\nquit\n", "interactive", NULL);
+  wait_online (fixture, alice, (const char *[]) { "bob", "carol", NULL });
+  cli_start (fixture, &a, alice,
+             "call bob\nwait connected 20\nhold\ncall carol\nwait connected 20\n"
+             "transfer @1 --to-call @2\nwait transferred 20\nsleep 1\nquit\n",
+             "interactive", NULL);
+
+  g_assert_cmpint (cli_finish (&a), ==, 0);
+  g_assert_cmpint (cli_finish (&b), ==, 0);
+  g_assert_cmpint (cli_finish (&c), ==, 0);
+
+  g_assert_true (output_has (a.output, "event", "transfer", "state", "transferred", NULL));
+  g_assert_true (output_has (a.output, "event", "call", "state", "disconnected",
+                             "end", "0/1", "end_reason", "transferred", NULL));
+  g_assert_true (output_has (a.output, "event", "call", "state", "disconnected",
+                             "end", "0/2", "end_reason", "replaced", NULL));
+  g_assert_true (output_has (b.output, "event", "call", "state", "connected",
+                             "remote", "user:carol", NULL));
+  /* C rang once (A's call), not for the replacing call, which is now connected to B. */
+  c_lines = g_strsplit (c.output, "\n", -1);
+  for (guint i = 0; c_lines[i] != NULL; i++)
+    if (strstr (c_lines[i], "\"event\":\"incoming\"") != NULL)
+      c_incoming++;
+  g_assert_cmpuint (c_incoming, ==, 1);
+  g_assert_true (output_has (c.output, "event", "call", "state", "connected",
+                             "remote", "user:bob", NULL));
+
+  cli_run_clear (&a);
+  cli_run_clear (&b);
+  cli_run_clear (&c);
+}
+
+/* Voicemail commands without messages (messages need media: tests/media). */
+static void
+test_voicemail_commands (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *carol = issue_token (fixture, "carol", "600");
+  CliRun run = { 0 };
+
+  cli_start (fixture, &run, carol, NULL, "voicemail", "list", NULL);
+  g_assert_cmpint (cli_finish (&run), ==, 0);
+  g_assert_true (output_has (run.output, "event", "ok", "command", "voicemail", NULL));
+  g_assert_true (strstr (run.output, "\"unheard\":0") != NULL);
+  cli_run_clear (&run);
+  run = (CliRun) { 0 };
+
+  cli_start (fixture, &run, carol, NULL, "voicemail", "heard", "v-nope", NULL);
+  g_assert_cmpint (cli_finish (&run), ==, 1);
+  g_assert_true (output_has (run.output, "event", "error", "command", "voicemail",
+                             "error", "404/3", NULL));
+  cli_run_clear (&run);
+  run = (CliRun) { 0 };
+
+  cli_start (fixture, &run, carol, NULL, "voicemail", "frobnicate", NULL);
+  g_assert_cmpint (cli_finish (&run), ==, 2);
+  cli_run_clear (&run);
+  run = (CliRun) { 0 };
+
+  cli_start (fixture, &run, carol, NULL, "settings", "--unanswered-target", "voicemail", NULL);
+  g_assert_cmpint (cli_finish (&run), ==, 0);
+  g_assert_true (output_has (run.output, "event", "settings", "unanswered_target", "voicemail",
+                             NULL));
+  cli_run_clear (&run);
+  run = (CliRun) { 0 };
+}
+
 static void
 test_exit_codes (Fixture       *fixture,
                  gconstpointer  data)
@@ -541,6 +628,10 @@ main (int   argc,
   g_test_add ("/core/cli/blind-transfer", Fixture, NULL, fixture_setup, test_blind_transfer,
               fixture_teardown);
   g_test_add ("/core/cli/exit-codes", Fixture, NULL, fixture_setup, test_exit_codes,
+              fixture_teardown);
+  g_test_add ("/core/cli/attended-transfer", Fixture, NULL, fixture_setup,
+              test_attended_transfer, fixture_teardown);
+  g_test_add ("/core/cli/voicemail", Fixture, NULL, fixture_setup, test_voicemail_commands,
               fixture_teardown);
   g_test_add ("/core/agent/proactive-refresh", Fixture, NULL, fixture_setup, test_agent_refresh,
               fixture_teardown);

@@ -181,6 +181,28 @@ build (TrMessageType type)
       tr_message_set_string (message, "token", "aaa.bbb.ccc");
       break;
 
+    case TR_REQ_VOICEMAIL_LIST:
+      break;
+
+    case TR_REQ_VOICEMAIL_MARK_HEARD:
+    case TR_REQ_VOICEMAIL_DELETE:
+      tr_message_set_string (message, "message", "v-1");
+      break;
+
+    case TR_EV_VOICEMAIL_NEW:
+      {
+        JsonObject *voicemail = json_object_new ();
+
+        json_object_set_string_member (voicemail, "id", "v-1");
+        json_object_set_object_member (voicemail, "caller", tr_party_new_json ("bob", "Bob"));
+        json_object_set_int_member (voicemail, "created_at", 1764484800123);
+        json_object_set_int_member (voicemail, "duration_ms", 4000);
+        json_object_set_boolean_member (voicemail, "heard", FALSE);
+        tr_message_take_object (message, "message", voicemail);
+        tr_message_set_int (message, "unheard", 1);
+        break;
+      }
+
     case TR_EV_WELCOME:
       {
         JsonArray  *servers = json_array_new ();
@@ -283,6 +305,9 @@ static const char *const required_fields[TR_MSG_N_TYPES] = {
   [TR_EV_CALL_DTMF] = "call from digits",
   [TR_EV_TRANSFER_REQUEST] = "transfer call to transferor disable_forwarding_and_unanswered",
   [TR_EV_TRANSFER_STATE] = "transfer",
+  [TR_REQ_VOICEMAIL_MARK_HEARD] = "message",
+  [TR_REQ_VOICEMAIL_DELETE] = "message",
+  [TR_EV_VOICEMAIL_NEW] = "message unheard",
 };
 
 /* clang-format on */
@@ -741,6 +766,22 @@ static const Case value_cases[] = {
   { S, "   ", TR_STATUS_MALFORMED_JSON },
   { S, "", TR_STATUS_MALFORMED_JSON },
   { S, "{\"type\":\"ping\",\"id\":\"r\"} {}", TR_STATUS_MALFORMED_JSON },
+  { S, "{\"type\":\"ping\",\"id\":\"r\"}}", TR_STATUS_MALFORMED_JSON },
+  { S, " \n{\"type\":\"ping\",\"id\":\"r\"}\r\n\t ", OK },
+  /* strict JSON: what json-glib alone would let through */
+  { S, "{'type':'ping','id':'r'}", TR_STATUS_MALFORMED_JSON },
+  { S, "{\"type\":\"ping\",\"id\":\"r\",\"x\":\"a\x01" "b\"}", TR_STATUS_MALFORMED_JSON },
+  { S, "{\"type\":\"ping\",\"id\":\"r\",\"x\":\"\\ud800\"}", TR_STATUS_MALFORMED_JSON },
+  { S, "{\"type\":\"ping\",\"id\":\"r\",\"x\":\"\\ud800x\"}", TR_STATUS_MALFORMED_JSON },
+  { S, "{\"type\":\"ping\",\"id\":\"r\",\"x\":\"\\udc00\"}", TR_STATUS_MALFORMED_JSON },
+  { S, "{\"type\":\"ping\",\"id\":\"r\",\"x\":\"\\ud800\\u0041\"}", TR_STATUS_MALFORMED_JSON },
+  { S, "{\"type\":\"ping\",\"id\":\"r\",\"x\":\"\\u0000\"}", TR_STATUS_MALFORMED_JSON },
+  { S, "{\"type\":\"ping\",\"id\":\"r\",\"x\":\"\\ud83d\\ude00 \\u00e9 \\\\u0000\"}", OK },
+  { S, "{\"type\":\"ping\",\"id\":\"r\",\"x\":99999999999999999999}", TR_STATUS_MALFORMED_JSON },
+  { S, "{\"type\":\"ping\",\"id\":\"r\",\"x\":999999999999999999}", OK },
+  { S, "{\"type\":\"ping\",\"id\":\"r\",\"x\":1e999}", TR_STATUS_MALFORMED_JSON },
+  { S, "{\"type\":\"ping\",\"id\":\"r\",\"x\":[1.5e+99,-2E-10,0.25,true,false]}", OK },
+  { S, "{\"type\":\"ping\",\"id\":\"r\",\"x\":\"12345678901234567890 e999\"}", OK },
 };
 
 /* clang-format on */
@@ -1100,6 +1141,15 @@ static const struct
                          "\"b\",\"started_at\":1}]}", TR_STATUS_INVALID_FIELD },
   { TR_REQ_SESSION_REFRESH, "{\"token_expires_at\":1764488400}", OK },
   { TR_REQ_SESSION_REFRESH, "{\"token_expires_at\":\"soon\"}", TR_STATUS_INVALID_FIELD },
+  { TR_REQ_VOICEMAIL_LIST, "{\"messages\":[{\"id\":\"v-1\",\"caller\":{\"id\":\"bob\"},"
+                           "\"created_at\":1,\"duration_ms\":4000,\"heard\":false}],"
+                           "\"unheard\":1}", OK },
+  { TR_REQ_VOICEMAIL_LIST, "{\"messages\":[{\"id\":\"v-1\",\"caller\":\"bob\","
+                           "\"created_at\":1,\"duration_ms\":4000,\"heard\":false}],"
+                           "\"unheard\":1}", TR_STATUS_INVALID_FIELD },
+  { TR_REQ_VOICEMAIL_MARK_HEARD, "{\"message\":{\"id\":\"v-1\",\"caller\":{\"id\":\"b\"},"
+                                 "\"created_at\":1,\"duration_ms\":1,\"heard\":true}}", OK },
+  { TR_REQ_VOICEMAIL_DELETE, "{}", OK },
 };
 /* clang-format on */
 

@@ -61,7 +61,7 @@ test_basic_call (Fixture *f, gconstpointer data)
   /* Directory and presence. */
   result = test_client_ok (f->alice, "directory.list", NULL);
   users = json_object_get_array_member (result, "users");
-  g_assert_cmpuint (json_array_get_length (users), ==, 7);
+  g_assert_cmpuint (json_array_get_length (users), ==, 9);
   for (guint i = 0; i < json_array_get_length (users); i++)
     {
       JsonObject *user = json_array_get_object_element (users, i);
@@ -481,11 +481,12 @@ test_transfer_checks (Fixture *f, gconstpointer data)
                      "\"call\": \"%s\", \"target\": {\"kind\": \"participant\", "
                      "\"user\": \"zed\"}",
                      call);
-  test_client_error (f->alice, 501, 1, "call.transfer",
+  /* A service line has no voicemail; an attended target that does not exist has ended. */
+  test_client_error (f->alice, 400, 4, "call.transfer",
                      "\"call\": \"%s\", \"target\": {\"kind\": \"voicemail\", "
-                     "\"user\": \"carol\"}",
+                     "\"user\": \"line-busy\"}",
                      call);
-  test_client_error (f->alice, 501, 1, "call.transfer",
+  test_client_error (f->alice, 481, 2, "call.transfer",
                      "\"call\": \"%s\", \"target\": {\"kind\": \"call\", \"call\": \"c-1\"}", call);
   test_client_error (f->bob, 403, 5, "call.start", "\"to\": \"carol\", \"transfer\": \"t-nope\"");
 }

@@ -103,7 +103,7 @@ test_rest_admin (void)
   status = test_http (server, "GET", "/v1/users", token, NULL, &body);
   g_assert_cmpuint (status, ==, 200);
   users = json_object_get_array_member (body, "users");
-  g_assert_cmpuint (json_array_get_length (users), ==, 4);
+  g_assert_cmpuint (json_array_get_length (users), ==, 6);
   g_clear_pointer (&body, json_object_unref);
   status = test_http (server, "GET", "/v1/users/line-busy", server->admin_key, NULL, &body);
   g_assert_cmpuint (status, ==, 200);
@@ -540,7 +540,7 @@ test_directory_pages (void)
     }
   while (offset > 0);
   g_assert_cmpuint (n_pages, >, 1);
-  g_assert_cmpuint (total, ==, 403);
+  g_assert_cmpuint (total, ==, 405); /* and the five service lines */
 }
 
 static void
@@ -669,6 +669,55 @@ test_refuse_insecure (void)
   }
 }
 
+/* STUN/TURN configuration reaches clients in welcome.ice_servers; a bad URL stops the server. */
+static void
+test_ice_servers (void)
+{
+  const char *args[] = { "--stun-server",
+                         "stun://127.0.0.1:3478",
+                         "--turn-server",
+                         "turn://user:secret@127.0.0.1:3479",
+                         "--turn-server",
+                         "turns://u2:p2@[::1]:5349",
+                         NULL };
+  g_autoptr (TestServer) server = test_server_new_with_args (args);
+  g_autoptr (TestClient) client = NULL;
+  g_autoptr (JsonObject) welcome = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *out = NULL;
+  JsonArray       *servers;
+  JsonObject      *turn;
+  guint            status = 0;
+  int              exit_status = 0;
+
+  test_server_add_user (server, "alice", "Alice");
+  token = test_server_token (server, "alice", 600);
+  client = test_client_try_connect (server, token, "transfer.v1", &status, NULL);
+  g_assert_nonnull (client);
+  welcome = test_client_wait (client, "welcome", NULL);
+  servers = json_object_get_array_member (welcome, "ice_servers");
+  g_assert_cmpuint (json_array_get_length (servers), ==, 3);
+  g_assert_cmpstr (
+      json_array_get_string_element (
+          json_object_get_array_member (json_array_get_object_element (servers, 0), "urls"), 0),
+      ==, "stun:127.0.0.1:3478");
+  g_assert_false (json_object_has_member (json_array_get_object_element (servers, 0), "username"));
+  turn = json_array_get_object_element (servers, 1);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (turn, "urls"), 0),
+                   ==, "turn:127.0.0.1:3479");
+  g_assert_cmpstr (json_object_get_string_member (turn, "username"), ==, "user");
+  g_assert_cmpstr (json_object_get_string_member (turn, "credential"), ==, "secret");
+  turn = json_array_get_object_element (servers, 2);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (turn, "urls"), 0),
+                   ==, "turns:[::1]:5349");
+  g_clear_pointer (&client, test_client_free);
+  test_server_stop (server);
+
+  out = test_server_admin (server, &exit_status, "--listen", "127.0.0.1:0", "--turn-server",
+                           "turn://127.0.0.1:3479", NULL);
+  g_assert_cmpint (exit_status, !=, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -684,6 +733,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/server/shutdown", test_shutdown);
   g_test_add_func ("/server/directory-pages", test_directory_pages);
   g_test_add_func ("/server/refuse-insecure", test_refuse_insecure);
+  g_test_add_func ("/server/ice-servers", test_ice_servers);
 
   return g_test_run ();
 }

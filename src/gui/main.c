@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "tr-application.h"
+
+/* Running from the build tree: add the schema compiled there (<build>/data) to the search
+ * path. Must run before anything asks for the default schema source (it is cached). */
+static void
+find_schema (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *build_data = NULL;
+  g_autofree char *compiled = NULL;
+  const char      *current = g_getenv ("GSETTINGS_SCHEMA_DIR");
+
+  if (exe == NULL)
+    return;
+  dir = g_path_get_dirname (exe);
+  build_data = g_build_filename (dir, "..", "..", "data", NULL);
+  compiled = g_build_filename (build_data, "gschemas.compiled", NULL);
+  if (!g_file_test (compiled, G_FILE_TEST_EXISTS))
+    return;
+  if (current != NULL && *current != '\0')
+    {
+      g_autofree char *both = g_strconcat (current, G_SEARCHPATH_SEPARATOR_S, build_data, NULL);
+
+      g_setenv ("GSETTINGS_SCHEMA_DIR", both, TRUE);
+    }
+  else
+    g_setenv ("GSETTINGS_SCHEMA_DIR", build_data, TRUE);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (TrApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  find_schema ();
+  g_set_application_name (_ ("Transfer"));
+
+  app = tr_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
