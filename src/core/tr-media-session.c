@@ -69,6 +69,9 @@ struct _TrMediaSession
   GstElement      *video_valve;
   TrDevice        *mic_device;
   TrDevice        *camera_device;
+  gint             mic_buffers;    /* (atomic) buffers the microphone delivered */
+  gint             mic_buffers_seen;
+  guint            mic_watchdog;   /* restarts a microphone that delivers nothing */
 
   /* Receive branches (built up front, linked on pad-added). */
   GstElement      *audio_depay;
@@ -621,6 +624,40 @@ switch_microphone (TrMediaSession *self)
            device ? tr_device_get_name (device) : "(generated)");
   swap_source (self, &self->mic, src, self->mic_entry);
   g_set_object (&self->mic_device, device);
+}
+
+static GstPadProbeReturn
+mic_buffer_probe_cb (GstPad          *pad,
+                     GstPadProbeInfo *info,
+                     gpointer         user_data)
+{
+  TrMediaSession *self = user_data;
+
+  g_atomic_int_inc (&self->mic_buffers);
+  return GST_PAD_PROBE_OK;
+}
+
+/* A sound server may leave a new capture stream without data (seen with PulseAudio's
+ * remapped and monitor sources under load): a microphone that delivered nothing since the
+ * last check is opened again, so the far end is not left with silence for the whole call. */
+static gboolean
+mic_watchdog_cb (gpointer user_data)
+{
+  TrMediaSession *self = user_data;
+  gint buffers = g_atomic_int_get (&self->mic_buffers);
+
+  if (self->pipeline == NULL)
+    {
+      self->mic_watchdog = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (buffers == self->mic_buffers_seen && self->mic_device != NULL)
+    {
+      g_debug ("Call %s: the microphone delivers nothing, opening it again", self->call_id);
+      switch_microphone (self);
+    }
+  self->mic_buffers_seen = g_atomic_int_get (&self->mic_buffers);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -1279,6 +1316,16 @@ build_pipeline (TrMediaSession *self)
   if (self->camera_on)
     switch_camera (self);
 
+  {
+    g_autoptr(GstPad) pad = gst_element_get_static_pad (self->mic_entry, "sink");
+    g_autoptr(GSource) watchdog = g_timeout_source_new_seconds (3);
+
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, mic_buffer_probe_cb, self, NULL);
+    self->mic_buffers_seen = g_atomic_int_get (&self->mic_buffers);
+    g_source_set_callback (watchdog, mic_watchdog_cb, self, NULL);
+    self->mic_watchdog = g_source_attach (watchdog, self->context);
+  }
+
   g_mutex_lock (&self->stats_lock);
   self->stats.running = TRUE;
   g_mutex_unlock (&self->stats_lock);
@@ -1300,6 +1347,14 @@ teardown (TrMediaSession *self)
     g_signal_handlers_disconnect_by_data (self->devices, self);
 
   g_clear_handle_id (&self->bus_watch, g_source_remove);
+  if (self->mic_watchdog != 0)
+    {
+      GSource *watchdog = g_main_context_find_source_by_id (self->context, self->mic_watchdog);
+
+      self->mic_watchdog = 0;
+      if (watchdog != NULL)
+        g_source_destroy (watchdog);
+    }
 
   if (pipeline != NULL)
     {
