@@ -18,124 +18,13 @@
 #include <gst/pbutils/pbutils.h>
 
 #include "tr-agent-fixture.h"
+#include "tr-tone-probe.h"
 #include "tr-call-private.h"
 #include "tr-media-session.h"
 
 #define TONE_A 660.0
 #define TONE_B 440.0
 #define TONE_C 880.0
-static guint media_wait_ms = 15000;
-
-/* Tone probe on a speaker's monitor: pulsesrc device=SINK.monitor ! spectrum. */
-
-#define BANDS 512
-#define BAND_HZ (24000.0 / BANDS)
-
-typedef struct
-{
-  GstElement *pipeline;
-  guint       bus_watch;
-  double      peak_hz;
-  double      peak_db;
-  guint       reports;
-} ToneProbe;
-
-static gboolean
-probe_bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
-{
-  ToneProbe *probe = user_data;
-  const GstStructure *s = gst_message_get_structure (message);
-  const GValue *magnitudes;
-  double best = -1000;
-  guint best_band = 0;
-
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
-    {
-      g_autoptr(GError) error = NULL;
-
-      gst_message_parse_error (message, &error, NULL);
-      g_error ("tone probe: %s", error->message);
-    }
-  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ELEMENT || !gst_structure_has_name (s, "spectrum"))
-    return G_SOURCE_CONTINUE;
-
-  magnitudes = gst_structure_get_value (s, "magnitude");
-  for (guint i = 1; i < gst_value_list_get_size (magnitudes); i++)
-    {
-      double db = g_value_get_float (gst_value_list_get_value (magnitudes, i));
-
-      if (db > best)
-        {
-          best = db;
-          best_band = i;
-        }
-    }
-  probe->peak_db = best;
-  probe->peak_hz = (best_band + 0.5) * BAND_HZ;
-  probe->reports++;
-
-  return G_SOURCE_CONTINUE;
-}
-
-static ToneProbe *
-tone_probe_new (const char *sink)
-{
-  g_autofree char *description = NULL;
-  g_autoptr(GstBus) bus = NULL;
-  g_autoptr(GError) error = NULL;
-  ToneProbe *probe = g_new0 (ToneProbe, 1);
-
-  description = g_strdup_printf ("pulsesrc device=%s.monitor ! audioconvert ! audioresample ! "
-                                 "audio/x-raw,rate=48000,channels=1 ! "
-                                 "spectrum bands=%d interval=100000000 threshold=-100 ! "
-                                 "fakesink sync=false", sink, BANDS);
-  probe->pipeline = gst_parse_launch (description, &error);
-  g_assert_no_error (error);
-  bus = gst_pipeline_get_bus (GST_PIPELINE (probe->pipeline));
-  probe->bus_watch = gst_bus_add_watch (bus, probe_bus_cb, probe);
-  probe->peak_db = -1000;
-  gst_element_set_state (probe->pipeline, GST_STATE_PLAYING);
-
-  return probe;
-}
-
-static void
-tone_probe_free (ToneProbe *probe)
-{
-  gst_element_set_state (probe->pipeline, GST_STATE_NULL);
-  g_source_remove (probe->bus_watch);
-  gst_object_unref (probe->pipeline);
-  g_free (probe);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ToneProbe, tone_probe_free)
-
-/* Three reports (100 ms each) with the peak at @hz, the latest included. */
-static void
-wait_hears (ToneProbe *probe, double hz, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) media_wait_ms * 1000;
-  guint matches = 0;
-  gboolean last = FALSE;
-  guint seen = probe->reports;
-
-  while (matches < 3 || !last)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      if (probe->reports != seen)
-        {
-          seen = probe->reports;
-          last = probe->peak_db > -45 && ABS (probe->peak_hz - hz) < 2 * BAND_HZ;
-          if (last)
-            matches++;
-        }
-      if (g_get_monotonic_time () > deadline)
-        g_error ("%s: expected %.0f Hz, last peak %.0f Hz at %.1f dB", what, hz,
-                 probe->peak_hz, probe->peak_db);
-    }
-  g_test_message ("%s: peak %.0f Hz, %.1f dB", what, probe->peak_hz, probe->peak_db);
-}
 
 static void
 spin_ms (guint ms)
@@ -779,7 +668,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
   if (g_getenv ("TR_MEDIA_WAIT_MS") != NULL)
-    media_wait_ms = MAX (1000, atoi (g_getenv ("TR_MEDIA_WAIT_MS")));
+    tone_probe_wait_ms = MAX (1000, atoi (g_getenv ("TR_MEDIA_WAIT_MS")));
 
   if (g_getenv ("TR_MEDIA_NETNS") == NULL)
     {
