@@ -20,6 +20,9 @@ void            _tr_call_set_transferor  (TrCall *self, TrIdentifier *transferor
 gboolean        _tr_call_set_state       (TrCall *self, TrCallState state, const TrCallEndReason *reason);
 /* Ends the call locally (→ DISCONNECTED) unless it already is. */
 void            _tr_call_end             (TrCall *self, TrStatus status, const char *message);
+/* Ends the call after a failed request: the server's status, or 480/2 when the connection
+ * failed (any error outside TR_ERROR). */
+void            _tr_call_end_with_error  (TrCall *self, const GError *error);
 void            _tr_call_end_with_reason (TrCall *self, const TrCallEndReason *reason);
 /* Applies a CallInfo (replies of call.start/accept/hold/resume, call.accepted). */
 void            _tr_call_apply_info      (TrCall *self, JsonObject *call_info);

@@ -486,6 +486,16 @@ _tr_call_end_with_reason (TrCall                *self,
 }
 
 void
+_tr_call_end_with_error (TrCall       *self,
+                         const GError *error)
+{
+  if (error->domain == TR_ERROR)
+    _tr_call_end (self, (TrStatus) error->code, error->message);
+  else
+    _tr_call_end (self, TR_STATUS_CONNECTION_LOST, error->message);
+}
+
+void
 _tr_call_end (TrCall     *self,
               TrStatus    status,
               const char *message)
@@ -884,10 +894,7 @@ hang_up_cb (GObject      *object,
   if (reply == NULL)
     {
       /* The server no longer has the call, or we lost it: either way it is over here. */
-      if (error->domain == TR_ERROR)
-        _tr_call_end (self, (TrStatus) error->code, error->message);
-      else
-        _tr_call_end (self, TR_STATUS_CONNECTION_LOST, error->message);
+      _tr_call_end_with_error (self, error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }

@@ -303,10 +303,7 @@ accept_cb (GObject      *object,
   reply = _tr_call_agent_request_finish (TR_CALL_AGENT (object), result, &error);
   if (reply == NULL)
     {
-      if (error->domain == TR_ERROR)
-        _tr_call_end (call, (TrStatus) error->code, error->message);
-      else
-        _tr_call_end (call, TR_STATUS_CONNECTION_LOST, error->message);
+      _tr_call_end_with_error (call, error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
