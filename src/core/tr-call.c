@@ -722,6 +722,16 @@ tr_call_set_video_enabled (TrCall   *self,
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_VIDEO_ENABLED]);
 }
 
+void
+tr_call_set_remote_video_func (TrCall          *self,
+                               TrVideoFrameFunc func,
+                               gpointer         user_data,
+                               GDestroyNotify   destroy)
+{
+  g_return_if_fail (TR_IS_CALL (self));
+  tr_media_session_set_video_func (self->media, func, user_data, destroy);
+}
+
 const char *
 tr_call_get_media_warning (TrCall *self)
 {

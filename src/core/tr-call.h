@@ -49,6 +49,9 @@ gboolean           tr_call_get_muted               (TrCall *self);
 void               tr_call_set_muted               (TrCall *self, gboolean muted);
 gboolean           tr_call_get_video_enabled       (TrCall *self);
 void               tr_call_set_video_enabled       (TrCall *self, gboolean enabled);
+/* The other party's video, decoded (BGRx), to @func on a streaming thread; NULL stops it. */
+void               tr_call_set_remote_video_func   (TrCall *self, TrVideoFrameFunc func,
+                                                    gpointer user_data, GDestroyNotify destroy);
 /* (nullable) */
 const char        *tr_call_get_media_warning       (TrCall *self);
 /* The transfer feature of this call. (transfer none) */

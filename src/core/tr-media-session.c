@@ -44,6 +44,7 @@ struct _TrMediaSession
   gboolean         started;
   gboolean         offerer;
   GMainContext    *context;
+  GThread         *owner;      /* the thread that made it: the one that may dispose it */
 
   TrDeviceManager *devices;
   TrMediaConfig   *config;
@@ -103,6 +104,11 @@ struct _TrMediaSession
 
   GMutex           stats_lock;
   TrMediaStats     stats;
+
+  /* The remote video's receiver (tr_media_session_set_video_func()); under stats_lock. */
+  TrVideoFrameFunc video_func;
+  gpointer         video_data;
+  GDestroyNotify   video_destroy;
 };
 
 G_DEFINE_FINAL_TYPE (TrMediaSession, tr_media_session, G_TYPE_OBJECT)
@@ -334,6 +340,34 @@ typedef struct
   guint           generation;
 } Ticket;
 
+/* Drops a reference taken for a streaming thread's callback. The last reference must not go
+ * on that thread: disposing tears the pipeline down, which would then wait for the very thread
+ * it runs on, and the device manager's handlers would be disconnected while the main thread
+ * uses them. Off the owner thread the reference goes on the session's main context. */
+static gboolean
+release_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static void
+release_session (TrMediaSession *self)
+{
+  GSource *source;
+
+  if (g_thread_self () == self->owner)
+    {
+      g_object_unref (self);
+      return;
+    }
+
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, release_cb, self, g_object_unref);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
 static Ticket *
 ticket_new (TrMediaSession *self)
 {
@@ -349,7 +383,7 @@ ticket_free (gpointer data)
 {
   Ticket *ticket = data;
 
-  g_object_unref (ticket->self);
+  release_session (ticket->self);
   g_free (ticket);
 }
 
@@ -696,7 +730,7 @@ sink_swap_free (gpointer data)
 {
   SinkSwap *swap = data;
 
-  g_object_unref (swap->self);
+  release_session (swap->self);
   g_clear_object (&swap->device);
   if (swap->new_sink != NULL)
     gst_object_unref (swap->new_sink);
@@ -824,6 +858,26 @@ audio_decoded_probe_cb (GstPad          *pad,
   g_mutex_unlock (&self->stats_lock);
 
   return GST_PAD_PROBE_OK;
+}
+
+/* A decoded remote frame, on the streaming thread: to the video function as it is. */
+static void
+video_handoff_cb (GstElement *sink,
+                  GstBuffer  *buffer,
+                  GstPad     *pad,
+                  gpointer    user_data)
+{
+  TrMediaSession *self = user_data;
+  g_autoptr(GstCaps) caps = NULL;
+  g_autoptr(GstSample) sample = NULL;
+
+  g_mutex_lock (&self->stats_lock);
+  if (self->video_func != NULL && (caps = gst_pad_get_current_caps (pad)) != NULL)
+    {
+      sample = gst_sample_new (buffer, caps, NULL, NULL);
+      self->video_func (sample, self->video_data);
+    }
+  g_mutex_unlock (&self->stats_lock);
 }
 
 static GstPadProbeReturn
@@ -1158,7 +1212,8 @@ build_video (TrMediaSession *self)
   g_autoptr(GstCaps) raw = NULL;
   g_autoptr(GstPad) pad = NULL;
   GstElement *rate, *scale, *caps, *enc, *pay;
-  GstElement *dec, *sink;
+  g_autoptr(GstCaps) bgrx_caps = NULL;
+  GstElement *dec, *convert, *bgrx, *sink;
 
   /* Send: [camera] ! videoconvert ! videoscale ! videorate ! caps ! valve (hold/off) ! vp8enc
    * ! rtpvp8pay ! webrtcbin, in the camera's thread. The camera is only in the pipeline while
@@ -1192,16 +1247,22 @@ build_video (TrMediaSession *self)
       || !link_to_webrtc (self, pay, FALSE, self->vp8_pt))
     return FALSE;
 
-  /* Receive: rtpvp8depay ! vp8dec ! fakesink (the GUI's video sink later). */
+  /* Receive: rtpvp8depay ! vp8dec ! videoconvert ! BGRx ! fakesink, whose handoffs go to the
+   * video function (the GUI's picture). */
   self->video_depay = make ("rtpvp8depay", NULL);
   dec = make ("vp8dec", NULL);
+  convert = make ("videoconvert", NULL);
+  bgrx = make ("capsfilter", NULL);
   sink = make ("fakesink", NULL);
-  if (!self->video_depay || !dec || !sink)
+  if (!self->video_depay || !dec || !convert || !bgrx || !sink)
     return FALSE;
 
-  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
-  gst_bin_add_many (GST_BIN (self->pipeline), self->video_depay, dec, sink, NULL);
-  if (!gst_element_link_many (self->video_depay, dec, sink, NULL))
+  bgrx_caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "BGRx", NULL);
+  g_object_set (bgrx, "caps", bgrx_caps, NULL);
+  g_object_set (sink, "sync", FALSE, "async", FALSE, "signal-handoffs", TRUE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (video_handoff_cb), self);
+  gst_bin_add_many (GST_BIN (self->pipeline), self->video_depay, dec, convert, bgrx, sink, NULL);
+  if (!gst_element_link_many (self->video_depay, dec, convert, bgrx, sink, NULL))
     return FALSE;
 
   pad = gst_element_get_static_pad (dec, "src");
@@ -1688,6 +1749,8 @@ tr_media_session_finalize (GObject *object)
 {
   TrMediaSession *self = TR_MEDIA_SESSION (object);
 
+  if (self->video_destroy != NULL)
+    self->video_destroy (self->video_data);
   g_free (self->call_id);
   g_free (self->warning);
   g_free (self->mic_warning);
@@ -1731,6 +1794,7 @@ tr_media_session_init (TrMediaSession *self)
 {
   g_mutex_init (&self->stats_lock);
   self->context = g_main_context_ref_thread_default ();
+  self->owner = g_thread_self ();
   self->early_signals = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->pending_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->opus_pt = DEFAULT_OPUS_PT;
@@ -1862,6 +1926,29 @@ tr_media_session_set_muted (TrMediaSession *self,
   self->muted = !!muted;
   if (self->mute_volume != NULL)
     g_object_set (self->mute_volume, "mute", self->muted, NULL);
+}
+
+void
+tr_media_session_set_video_func (TrMediaSession  *self,
+                                 TrVideoFrameFunc func,
+                                 gpointer         user_data,
+                                 GDestroyNotify   destroy)
+{
+  GDestroyNotify old_destroy;
+  gpointer old_data;
+
+  g_return_if_fail (TR_IS_MEDIA_SESSION (self));
+
+  g_mutex_lock (&self->stats_lock);
+  old_destroy = self->video_destroy;
+  old_data = self->video_data;
+  self->video_func = func;
+  self->video_data = user_data;
+  self->video_destroy = destroy;
+  g_mutex_unlock (&self->stats_lock);
+
+  if (old_destroy != NULL)
+    old_destroy (old_data);
 }
 
 void

@@ -88,6 +88,9 @@ void            tr_media_session_restart       (TrMediaSession *self);
 void            tr_media_session_handle_signal (TrMediaSession *self, JsonObject *payload);
 void            tr_media_session_set_muted     (TrMediaSession *self, gboolean muted);
 void            tr_media_session_set_camera    (TrMediaSession *self, gboolean enabled);
+/* The remote party's decoded video (BGRx) goes to @func, on a streaming thread; NULL stops it. */
+void            tr_media_session_set_video_func (TrMediaSession *self, TrVideoFrameFunc func,
+                                                 gpointer user_data, GDestroyNotify destroy);
 /* Hold (either side): nothing is sent and playback is silent; no renegotiation. */
 void            tr_media_session_set_hold      (TrMediaSession *self, gboolean hold);
 const char     *tr_media_session_get_warning   (TrMediaSession *self);

@@ -22,6 +22,19 @@ typedef struct _TrTransferLocator  TrTransferLocator;
 typedef struct _TrVoicemail        TrVoicemail;
 typedef struct _TrVoicemailBox     TrVoicemailBox;
 
+struct _GstSample;
+
+/**
+ * TrVideoFrameFunc:
+ * @sample: a decoded video frame (video/x-raw, BGRx), owned by the caller
+ * @user_data: the data given with the function
+ *
+ * Receives video frames (the remote party's video, a camera preview). Called on a GStreamer
+ * streaming thread: take a reference to @sample and hand it to the main context.
+ */
+typedef void (*TrVideoFrameFunc) (struct _GstSample *sample,
+                                  gpointer           user_data);
+
 /**
  * TrConnectionState:
  * @TR_CONNECTION_STATE_DISCONNECTED: no usable signaling connection; see #TrDisconnectReason

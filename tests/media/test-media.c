@@ -480,16 +480,72 @@ test_sound_server_restart (AgentFixture *f, gconstpointer data)
   g_subprocess_wait (pulse, NULL, NULL);
 }
 
-/* The test camera: B decodes ≥ 30 frames of 640x480; camera off → frames stop. */
+/* What B's remote video function received (on a streaming thread). */
+typedef struct
+{
+  gint     frames;
+  gint     width, height;
+  gboolean bgrx;
+  gint     distinct_pixels;  /* of a row in the middle of the last frame, capped at 16 */
+  gboolean destroyed;
+} VideoReceiver;
+
+static void
+video_frame_cb (GstSample *sample, gpointer user_data)
+{
+  VideoReceiver *receiver = user_data;
+  GstStructure *s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  GstMapInfo map;
+  int width = 0, height = 0;
+  guint32 seen[16];
+  gint distinct = 0;
+
+  gst_structure_get_int (s, "width", &width);
+  gst_structure_get_int (s, "height", &height);
+  if (width > 0 && height > 0 && gst_buffer_map (buffer, &map, GST_MAP_READ))
+    {
+      const guint32 *row = (const guint32 *) (map.data + (gsize) (height / 2) * width * 4);
+
+      for (int x = 0; x < width && distinct < 16 && map.size >= (gsize) width * height * 4; x++)
+        {
+          gboolean known = FALSE;
+
+          for (int i = 0; i < distinct && !known; i++)
+            known = seen[i] == (row[x] & 0xf0f0f0);  /* codec noise aside */
+          if (!known)
+            seen[distinct++] = row[x] & 0xf0f0f0;
+        }
+      gst_buffer_unmap (buffer, &map);
+    }
+
+  receiver->width = width;
+  receiver->height = height;
+  receiver->bgrx = g_strcmp0 (gst_structure_get_string (s, "format"), "BGRx") == 0;
+  receiver->distinct_pixels = distinct;
+  g_atomic_int_inc (&receiver->frames);
+}
+
+static void
+video_receiver_destroyed (gpointer user_data)
+{
+  ((VideoReceiver *) user_data)->destroyed = TRUE;
+}
+
+/* The test camera: B decodes ≥ 30 frames of 640x480 and hands them, as BGRx pictures, to its
+ * remote video function; camera off → frames stop. */
 static void
 test_camera (AgentFixture *f, gconstpointer data)
 {
+  VideoReceiver receiver = { 0 };
   g_autoptr(TrCall) call_b = NULL;
   g_autoptr(TrCall) call_a = connect_call (f, A, B, &call_b);
   TrDeviceManager *devices = tr_call_client_get_device_manager (f->client);
   TrMediaStats stats;
   guint64 frames;
   gint64 deadline;
+
+  tr_call_set_remote_video_func (call_b, video_frame_cb, &receiver, video_receiver_destroyed);
 
   /* Offered only because A asked for it ("test"), and clearly named. */
   tr_call_set_video_enabled (call_a, TRUE);
@@ -509,6 +565,16 @@ test_camera (AgentFixture *f, gconstpointer data)
   g_assert_cmpint (stats.video_height, ==, 480);
   g_test_message ("B decoded %" G_GUINT64_FORMAT " frames of %dx%d", stats.video_frames,
                   stats.video_width, stats.video_height);
+
+  /* The same frames reached the remote video function as pictures, with the test pattern's
+   * colours in them (not a blank frame). */
+  g_assert_cmpint (g_atomic_int_get (&receiver.frames), >=, 25);
+  g_assert_cmpint (receiver.width, ==, 640);
+  g_assert_cmpint (receiver.height, ==, 480);
+  g_assert_true (receiver.bgrx);
+  g_assert_cmpint (receiver.distinct_pixels, >=, 4);
+  tr_call_set_remote_video_func (call_b, NULL, NULL, NULL);
+  g_assert_true (receiver.destroyed);
 
   tr_call_set_video_enabled (call_a, FALSE);
   spin_ms (1000);   /* what was in flight */
