@@ -22,6 +22,8 @@
 #include "tr-call-agent.h"
 #include "tr-voicemail.h"
 #include "tr-voicemail-box.h"
+#include "tr-voicemail-player.h"
 #include "tr-device.h"
 #include "tr-device-manager.h"
+#include "tr-device-tester.h"
 #include "tr-call-client.h"

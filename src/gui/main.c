@@ -34,6 +34,18 @@ find_schema (void)
     g_setenv ("GSETTINGS_SCHEMA_DIR", build_data, TRUE);
 }
 
+/* With the cairo renderer asked for, GDK has no use for OpenGL, but on X11 it still loads the
+ * GL stack to pick a visual (with Mesa's software driver: LLVM, about 50 MiB of memory). Not
+ * when the user set GDK_DEBUG themselves. */
+static void
+skip_unused_gl (void)
+{
+  const char *debug = g_getenv ("GDK_DEBUG");
+
+  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0 && (debug == NULL || *debug == '\0'))
+    g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -45,6 +57,7 @@ main (int argc, char *argv[])
   textdomain (GETTEXT_PACKAGE);
 
   find_schema ();
+  skip_unused_gl ();
   g_set_application_name (_ ("Transfer"));
 
   app = tr_application_new ();

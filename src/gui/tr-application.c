@@ -6,9 +6,13 @@
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
 #include <signal.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "transfer-core.h"
 #include "tr-application.h"
+#include "tr-device-pane.h"
 #include "tr-display.h"
 #include "tr-local-server.h"
 #include "tr-preferences-window.h"
@@ -66,7 +70,12 @@ get_window (TrApplication *self)
       for (GList *l = windows; l != NULL; l = l->next)
         if (TR_IS_WINDOW (l->data))
           return l->data;
-      return tr_window_new (ADW_APPLICATION (self));
+      {
+        TrWindow *created = tr_window_new (ADW_APPLICATION (self));
+
+        tr_window_set_device_manager (created, tr_call_client_get_device_manager (self->client));
+        return created;
+      }
     }
   if (!TR_IS_WINDOW (window))
     window = gtk_window_get_transient_for (window);
@@ -104,9 +113,27 @@ show_sign_in (TrApplication *self, const char *url, const char *token, const cha
   tr_sign_in_page_focus (page);
 }
 
+/* Start-up (CSS, the icon theme, GStreamer's registry, the first DTLS key) leaves much of the
+ * heap free but resident; give it back once, when the app has settled after signing in. */
+static gboolean
+trim_memory_cb (gpointer user_data)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_agent (TrApplication *self, TrCallAgent *agent)
 {
+  static gboolean trimmed;
+
+  if (agent != NULL && !trimmed)
+    {
+      trimmed = TRUE;
+      g_timeout_add_seconds_full (G_PRIORITY_LOW, 2, trim_memory_cb, NULL, NULL);
+    }
   if (self->agent != NULL && self->agent != agent)
     tr_call_agent_disconnect (self->agent);
   g_set_object (&self->agent, agent);
@@ -446,6 +473,8 @@ preferences_action (GSimpleAction *action, GVariant *param, gpointer user_data)
     self->preferences = tr_preferences_window_new (GTK_WINDOW (get_window (self)), self->agent);
   else
     tr_preferences_window_set_agent (TR_PREFERENCES_WINDOW (self->preferences), self->agent);
+  tr_preferences_window_set_device_manager (TR_PREFERENCES_WINDOW (self->preferences),
+                                            tr_call_client_get_device_manager (self->client));
   gtk_window_present (GTK_WINDOW (self->preferences));
 }
 
@@ -540,6 +569,9 @@ tr_application_startup (GApplication *app)
 
   self->settings = g_settings_new (APP_ID);
   self->client = tr_call_client_new ();
+  /* The devices chosen last time, now and whenever they are plugged in again. */
+  tr_device_pane_apply_saved_choices (tr_call_client_get_device_manager (self->client),
+                                      self->settings);
 
   self->signal_ids[0] = g_unix_signal_add (SIGTERM, quit_signal_cb, self);
   self->signal_ids[1] = g_unix_signal_add (SIGINT, quit_signal_cb, self);

@@ -6,7 +6,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "tr-call-view.h"
+#include "tr-device-pane.h"
 #include "tr-display.h"
+#include "tr-video-paintable.h"
 
 enum
 {
@@ -36,7 +38,12 @@ struct _TrCallView
   GtkWidget *hangup_button;
   GtkWidget *others_label;
   GtkWidget *others_list;
+  GtkWidget *devices_window; /* reused; destroyed with the view */
 
+  TrDeviceManager *devices;
+  GtkWidget  *remote_video;
+  TrVideoPaintable *remote_paintable; /* the active call's video */
+  gint64      last_frame_us;           /* when it last changed; 0: none since the call started */
   GListModel *calls;
   GListModel *directory;
   TrCall     *active_call;
@@ -48,6 +55,7 @@ struct _TrCallView
 G_DEFINE_FINAL_TYPE (TrCallView, tr_call_view, GTK_TYPE_WIDGET)
 
 static void tr_call_view_refresh (TrCallView *self);
+static void show_remote_video (TrCallView *self, gboolean show);
 
 gint64
 tr_call_view_get_duration (TrCallView *self, TrCall *call)
@@ -98,8 +106,47 @@ tick_cb (gpointer user_data)
 {
   TrCallView *self = user_data;
 
+  /* The other side stopped sending video (camera off, hold): the last frame goes. */
+  if (self->last_frame_us != 0 && g_get_monotonic_time () - self->last_frame_us > 2 * G_USEC_PER_SEC)
+    {
+      self->last_frame_us = 0;
+      tr_video_paintable_clear (self->remote_paintable);
+      show_remote_video (self, FALSE);
+    }
   update_active_labels (self);
   return G_SOURCE_CONTINUE;
+}
+
+/* The picture replaces the avatar while the other side sends video. */
+static void
+show_remote_video (TrCallView *self, gboolean show)
+{
+  gtk_widget_set_visible (self->remote_video, show);
+  gtk_widget_set_visible (self->avatar, !show);
+}
+
+static void
+remote_frame_cb (TrCallView *self)
+{
+  if (gdk_paintable_get_intrinsic_width (GDK_PAINTABLE (self->remote_paintable)) == 0)
+    return;   /* cleared */
+  self->last_frame_us = g_get_monotonic_time ();
+  if (!gtk_widget_get_visible (self->remote_video))
+    show_remote_video (self, TRUE);
+}
+
+/* The active call's video goes to the picture; another call's stops. */
+static void
+follow_remote_video (TrCallView *self, TrCall *old_call, TrCall *new_call)
+{
+  if (old_call != NULL)
+    tr_call_set_remote_video_func (old_call, NULL, NULL, NULL);
+  tr_video_paintable_clear (self->remote_paintable);
+  self->last_frame_us = 0;
+  show_remote_video (self, FALSE);
+  if (new_call != NULL)
+    tr_call_set_remote_video_func (new_call, tr_video_paintable_frame_func,
+                                   g_object_ref (self->remote_paintable), g_object_unref);
 }
 
 static GtkWidget *
@@ -197,8 +244,14 @@ tr_call_view_refresh (TrCallView *self)
   if (index >= 0)
     active = g_list_model_get_item (self->calls, index);
 
-  if (g_set_object (&self->active_call, active))
-    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ACTIVE_CALL]);
+  if (active != self->active_call)
+    {
+      g_autoptr (TrCall) old_call = self->active_call ? g_object_ref (self->active_call) : NULL;
+
+      g_set_object (&self->active_call, active);
+      follow_remote_video (self, old_call, active);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ACTIVE_CALL]);
+    }
 
   while ((child = gtk_widget_get_first_child (self->others_list)) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->others_list), child);
@@ -332,6 +385,36 @@ build_dialpad (TrCallView *self)
     }
 }
 
+/* The device manager the calls use (tr_call_view_set_device_manager()). */
+static TrDeviceManager *
+get_devices (TrCallView *self)
+{
+  return self->devices;
+}
+
+static void
+devices_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TrCallView      *self = TR_CALL_VIEW (widget);
+  TrDeviceManager *devices = get_devices (self);
+  GtkRoot         *root = gtk_widget_get_root (widget);
+
+  if (devices == NULL)
+    return;
+  /* One window, reused (it hides on close). */
+  if (self->devices_window == NULL)
+    self->devices_window
+        = tr_device_pane_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, devices);
+  else
+    {
+      AdwPreferencesPage *page = adw_preferences_window_get_visible_page (
+          ADW_PREFERENCES_WINDOW (self->devices_window));
+
+      tr_device_pane_set_device_manager (TR_DEVICE_PANE (page), devices);
+    }
+  gtk_window_present (GTK_WINDOW (self->devices_window));
+}
+
 static void
 tr_call_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -385,7 +468,13 @@ tr_call_view_dispose (GObject *object)
   g_clear_pointer (&self->connected_since, g_hash_table_unref);
   g_clear_object (&self->calls);
   g_clear_object (&self->directory);
+  if (self->active_call != NULL)
+    tr_call_set_remote_video_func (self->active_call, NULL, NULL, NULL);
   g_clear_object (&self->active_call);
+  g_clear_object (&self->remote_paintable);
+  g_clear_object (&self->devices);
+  if (self->devices_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->devices_window)));
   gtk_widget_dispose_template (GTK_WIDGET (self), TR_TYPE_CALL_VIEW);
 
   G_OBJECT_CLASS (tr_call_view_parent_class)->dispose (object);
@@ -413,6 +502,7 @@ tr_call_view_class_init (TrCallViewClass *klass)
                                                "/com/example/Transfer/tr-call-view.ui");
   gtk_widget_class_bind_template_child (widget_class, TrCallView, content);
   gtk_widget_class_bind_template_child (widget_class, TrCallView, avatar);
+  gtk_widget_class_bind_template_child (widget_class, TrCallView, remote_video);
   gtk_widget_class_bind_template_child (widget_class, TrCallView, name_label);
   gtk_widget_class_bind_template_child (widget_class, TrCallView, state_label);
   gtk_widget_class_bind_template_child (widget_class, TrCallView, transferor_label);
@@ -427,6 +517,8 @@ tr_call_view_class_init (TrCallViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrCallView, others_label);
   gtk_widget_class_bind_template_child (widget_class, TrCallView, others_list);
 
+  gtk_widget_class_install_action (widget_class, "call-view.devices", NULL, devices_action);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_css_name (widget_class, "callview");
@@ -436,6 +528,11 @@ static void
 tr_call_view_init (TrCallView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->remote_paintable = tr_video_paintable_new ();
+  gtk_picture_set_paintable (GTK_PICTURE (self->remote_video),
+                             GDK_PAINTABLE (self->remote_paintable));
+  g_signal_connect_object (self->remote_paintable, "invalidate-contents",
+                           G_CALLBACK (remote_frame_cb), self, G_CONNECT_SWAPPED);
   self->connected_since = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->watched = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   build_dialpad (self);
@@ -451,4 +548,13 @@ void
 tr_call_view_popup_dialpad (TrCallView *self)
 {
   gtk_menu_button_popup (GTK_MENU_BUTTON (self->dialpad_button));
+}
+
+void
+tr_call_view_set_device_manager (TrCallView *self, TrDeviceManager *devices)
+{
+  g_return_if_fail (TR_IS_CALL_VIEW (self));
+  g_return_if_fail (devices == NULL || TR_IS_DEVICE_MANAGER (devices));
+
+  g_set_object (&self->devices, devices);
 }

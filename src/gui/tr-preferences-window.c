@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tr-device-pane.h"
 #include "tr-display.h"
 #include "tr-gui-util.h"
 #include "tr-preferences-window.h"
@@ -20,7 +21,11 @@ struct _TrPreferencesWindow
   GtkWidget *ring_spin;
   GtkWidget *account_row;
   GtkWidget *server_row;
+  GtkWidget *notify_calls_switch;
+  GtkWidget *notify_voicemail_switch;
+  GtkWidget *devices_page;
 
+  GSettings    *settings;
   TrCallAgent  *agent;
   GCancellable *cancellable;
   gboolean      loading;
@@ -63,6 +68,10 @@ settings_done (TrPreferencesWindow *self, TrCallSettings *settings, GError *erro
   show_settings (self, settings);
   if (was_set)
     toast (self, _ ("Saved"));
+  else if (adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (self))
+           == ADW_PREFERENCES_PAGE (self->calls_page))
+    /* Loaded: focus on the first field (the page switcher would have it otherwise). */
+    gtk_widget_grab_focus (self->forward_row);
 }
 
 static void
@@ -156,6 +165,7 @@ tr_preferences_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->agent);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), TR_TYPE_PREFERENCES_WINDOW);
 
   G_OBJECT_CLASS (tr_preferences_window_parent_class)->dispose (object);
@@ -178,12 +188,22 @@ tr_preferences_window_class_init (TrPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrPreferencesWindow, ring_spin);
   gtk_widget_class_bind_template_child (widget_class, TrPreferencesWindow, account_row);
   gtk_widget_class_bind_template_child (widget_class, TrPreferencesWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, TrPreferencesWindow, notify_calls_switch);
+  gtk_widget_class_bind_template_child (widget_class, TrPreferencesWindow,
+                                        notify_voicemail_switch);
+  gtk_widget_class_bind_template_child (widget_class, TrPreferencesWindow, devices_page);
 }
 
 static void
 tr_preferences_window_init (TrPreferencesWindow *self)
 {
+  g_type_ensure (TR_TYPE_DEVICE_PANE);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "notify-incoming-calls", self->notify_calls_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "notify-voicemail", self->notify_voicemail_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
   tr_gui_name_descendants (GTK_WIDGET (self), GTK_TYPE_SEARCH_ENTRY, _ ("Search preferences"));
   tr_gui_name_descendants (GTK_WIDGET (self), GTK_TYPE_LIST_BOX, _ ("Search results"));
   tr_gui_entry_row_set_accessible_name (self->forward_row, _ ("Forward every call to"));
@@ -229,4 +249,21 @@ tr_preferences_window_set_agent (TrPreferencesWindow *self, TrCallAgent *agent)
       tr_call_agent_get_settings_async (agent, self->cancellable, get_settings_cb,
                                         g_object_ref (self));
     }
+}
+
+void
+tr_preferences_window_set_device_manager (TrPreferencesWindow *self, TrDeviceManager *devices)
+{
+  g_return_if_fail (TR_IS_PREFERENCES_WINDOW (self));
+
+  tr_device_pane_set_device_manager (TR_DEVICE_PANE (self->devices_page), devices);
+}
+
+void
+tr_preferences_window_show_devices (TrPreferencesWindow *self)
+{
+  g_return_if_fail (TR_IS_PREFERENCES_WINDOW (self));
+
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self),
+                                           ADW_PREFERENCES_PAGE (self->devices_page));
 }

@@ -14,10 +14,14 @@ G_DECLARE_FINAL_TYPE (TrPreferencesWindow, tr_preferences_window, TR, PREFERENCE
 /*
  * Preferences. Page "Calls": the user's forwarding and unanswered rules on the server
  * (forward every call to…, if unanswered after N seconds go to…) and the account.
- * The "Devices" page (microphone, speaker, camera) joins when the device manager lands.
+ * Notifications (switches on the GSettings keys). Page "Devices": #TrDevicePane.
  */
 GtkWidget *tr_preferences_window_new (GtkWindow *parent, TrCallAgent *agent);
 /* Shows @agent's account and reloads its settings from the server. */
 void tr_preferences_window_set_agent (TrPreferencesWindow *self, TrCallAgent *agent);
+/* The devices the "Devices" page shows (the #TrCallClient's). */
+void tr_preferences_window_set_device_manager (TrPreferencesWindow *self,
+                                               TrDeviceManager     *devices);
+void tr_preferences_window_show_devices (TrPreferencesWindow *self);
 
 G_END_DECLS

@@ -6,39 +6,45 @@
 #include <glib/gi18n-lib.h>
 
 #include "tr-call-view.h"
+#include "tr-device-pane.h"
 #include "tr-display.h"
 #include "tr-gui-util.h"
 #include "tr-preferences-window.h"
 #include "tr-status-banner.h"
 #include "tr-transfer-dialog.h"
+#include "tr-voicemail-page.h"
 #include "tr-window.h"
 
 struct _TrWindow
 {
   AdwApplicationWindow parent_instance;
 
-  GtkWidget *toast_overlay;
-  GtkWidget *main_stack;
-  GtkWidget *loading_label;
-  GtkWidget *sign_in_page;
-  GtkWidget *switcher_title;
-  GtkWidget *banner;
-  GtkWidget *incoming_box;
-  GtkWidget *incoming_label;
-  GtkWidget *view_stack;
-  GtkWidget *call_entry;
-  GtkWidget *people_list;
-  GtkWidget *demo_list;
-  GtkWidget *records_list;
-  GtkWidget *call_view;
-  GtkWidget *placeholders[3]; /* of people_list, demo_list, records_list */
-  GtkWidget *transfer_dialog; /* reused; destroyed with the window */
+  GtkWidget        *toast_overlay;
+  GtkWidget        *main_stack;
+  GtkWidget        *loading_label;
+  GtkWidget        *sign_in_page;
+  GtkWidget        *switcher_title;
+  GtkWidget        *banner;
+  GtkWidget        *incoming_box;
+  GtkWidget        *incoming_label;
+  GtkWidget        *view_stack;
+  GtkWidget        *call_entry;
+  GtkWidget        *people_list;
+  GtkWidget        *demo_list;
+  GtkWidget        *records_list;
+  GtkWidget        *call_view;
+  GtkWidget        *voicemail_page;
+  AdwViewStackPage *voicemail_stack_page;
+  GtkWidget        *placeholders[3]; /* of people_list, demo_list, records_list */
+  GtkWidget        *transfer_dialog; /* reused; destroyed with the window */
 
   GSettings    *settings;
   TrCallAgent  *agent;
   GSignalGroup *agent_signals;
   GSignalGroup *active_call_signals;
+  GSignalGroup *voicemail_signals; /* the agent's TrVoicemailBox */
   GListModel   *directory;
+  TrDeviceManager *devices;
   GHashTable   *watched_calls; /* TrCall (ref) we follow for their end */
   GCancellable *cancellable;
 };
@@ -72,6 +78,21 @@ name_toast_buttons (GtkWidget *widget, gboolean in_toast)
           if (gtk_widget_get_tooltip_text (child) == NULL)
             gtk_widget_set_tooltip_text (child, _ ("Dismiss"));
         }
+      else if (inside && GTK_IS_BUTTON (child))
+        {
+          /* A toast's action button ("_Undo") is read as "_Undo Undo" (its label and the label
+           * it is labelled by): name it once. */
+          const char *label = gtk_button_get_label (GTK_BUTTON (child));
+          g_autoptr (GString) name = g_string_new (NULL);
+
+          for (const char *p = label; *p != '\0'; p++)
+            if (*p != '_' || p[1] == '_')
+              g_string_append_c (name, *p == '_' ? *++p : *p);
+          gtk_accessible_reset_relation (GTK_ACCESSIBLE (child),
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          name->str, -1);
+        }
       name_toast_buttons (child, inside);
     }
 }
@@ -83,6 +104,43 @@ tr_window_add_toast (TrWindow *self, const char *text)
 
   adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toast_overlay), toast);
+  name_toast_buttons (self->toast_overlay, FALSE);
+}
+
+/* A device in use went away: say which one the calls use now. */
+static void
+device_fell_back_cb (TrWindow        *self,
+                     TrDeviceKind     kind,
+                     TrDevice        *lost,
+                     TrDeviceManager *devices)
+{
+  g_autofree char *text
+      = tr_device_fell_back_text (kind, lost, tr_device_manager_get_selected (devices, kind));
+
+  tr_window_add_toast (self, text);
+}
+
+void
+tr_window_set_device_manager (TrWindow *self, TrDeviceManager *devices)
+{
+  g_return_if_fail (TR_IS_WINDOW (self));
+
+  if (self->devices == devices)
+    return;
+  if (self->devices != NULL)
+    g_signal_handlers_disconnect_by_data (self->devices, self);
+  g_set_object (&self->devices, devices);
+  if (devices != NULL)
+    g_signal_connect_object (devices, "fell-back", G_CALLBACK (device_fell_back_cb), self,
+                             G_CONNECT_SWAPPED);
+  tr_call_view_set_device_manager (TR_CALL_VIEW (self->call_view), devices);
+}
+
+/* A toast of the voicemail page (e.g. "deleted", with Undo). */
+static void
+page_toast_cb (TrWindow *self, AdwToast *toast)
+{
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toast_overlay), g_object_ref (toast));
   name_toast_buttons (self->toast_overlay, FALSE);
 }
 
@@ -316,7 +374,8 @@ update_incoming (TrWindow *self)
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 
       /* A desktop notification when the window is not in front (and something shows them). */
-      if (app != NULL && !gtk_window_is_active (GTK_WINDOW (self)) && can_notify ())
+      if (app != NULL && !gtk_window_is_active (GTK_WINDOW (self))
+          && g_settings_get_boolean (self->settings, "notify-incoming-calls") && can_notify ())
         {
           g_autoptr (GNotification) notification = g_notification_new (text);
           const char *nid = "incoming-call";
@@ -345,6 +404,74 @@ incoming_changed_cb (GListModel *incoming, guint position, guint removed, guint 
     g_application_withdraw_notification (app, "incoming-call");
   update_incoming (self);
   tr_window_update_actions (self);
+}
+
+/* Voicemail */
+
+/* The switcher buttons (of the header's and the bottom bar's switchers) are libadwaita's own:
+ * they show the badge but do not say it. Their description does. */
+static void
+describe_switcher_buttons (GtkWidget *widget, const char *title, const char *description)
+{
+  static GType button_type = 0;
+
+  if (button_type == 0)
+    button_type = g_type_from_name ("AdwViewSwitcherButton");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (button_type != 0 && G_TYPE_CHECK_INSTANCE_TYPE (child, button_type))
+        {
+          g_autofree char *label = NULL;
+
+          g_object_get (child, "label", &label, NULL);
+          if (g_strcmp0 (label, title) == 0)
+            gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                            GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+          continue;
+        }
+      describe_switcher_buttons (child, title, description);
+    }
+}
+
+static void
+update_voicemail_badge (TrWindow *self)
+{
+  TrVoicemailBox  *box = self->agent ? tr_call_agent_get_voicemail_box (self->agent) : NULL;
+  guint            unheard = box ? tr_voicemail_box_get_unheard_count (box) : 0;
+  g_autofree char *text = tr_voicemail_unheard_text (unheard);
+
+  adw_view_stack_page_set_badge_number (self->voicemail_stack_page, unheard);
+  adw_view_stack_page_set_needs_attention (self->voicemail_stack_page, unheard > 0);
+  describe_switcher_buttons (GTK_WIDGET (self),
+                             adw_view_stack_page_get_title (self->voicemail_stack_page), text);
+}
+
+static void
+voicemail_added_cb (TrWindow *self, TrVoicemail *message)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr (GNotification) notification = NULL;
+  g_autofree char *caller = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *duration = NULL;
+  const char      *display = tr_voicemail_get_caller_display_name (message);
+
+  update_voicemail_badge (self);
+  if (app == NULL || gtk_window_is_active (GTK_WINDOW (self))
+      || !g_settings_get_boolean (self->settings, "notify-voicemail") || !can_notify ())
+    return;
+
+  caller = display && *display ? g_strdup (display)
+                               : tr_identifier_dup_display_name (tr_voicemail_get_caller (message),
+                                                                 self->directory);
+  title = g_strdup_printf (_ ("New voicemail from %s"), caller);
+  duration = tr_voicemail_duration_text (tr_voicemail_get_duration_ms (message));
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, duration);
+  g_notification_set_default_action (notification, "app.activate");
+  g_application_send_notification (app, "voicemail", notification);
 }
 
 /* Contacts and recent calls */
@@ -794,7 +921,7 @@ view_changed_cb (TrWindow *self)
 
   if (g_strcmp0 (name, "recent") == 0)
     reload_records (self);
-  else
+  else if (g_strcmp0 (name, "contacts") == 0)
     reload_directory (self);
 }
 
@@ -819,6 +946,10 @@ tr_window_set_agent (TrWindow *self, TrCallAgent *agent, guint max_attempts)
     }
   g_set_object (&self->agent, agent);
   g_signal_group_set_target (self->agent_signals, agent);
+  tr_voicemail_page_set_agent (TR_VOICEMAIL_PAGE (self->voicemail_page), agent);
+  g_signal_group_set_target (self->voicemail_signals,
+                             agent ? tr_call_agent_get_voicemail_box (agent) : NULL);
+  update_voicemail_badge (self);
   tr_status_banner_set_max_attempts (TR_STATUS_BANNER (self->banner), max_attempts);
   tr_status_banner_set_agent (TR_STATUS_BANNER (self->banner), agent);
   tr_call_view_set_calls (TR_CALL_VIEW (self->call_view),
@@ -891,10 +1022,16 @@ tr_window_dispose (GObject *object)
         g_signal_handlers_disconnect_by_func (key, call_state_cb, self);
     }
   g_clear_pointer (&self->watched_calls, g_hash_table_unref);
+  if (self->devices != NULL)
+    g_signal_handlers_disconnect_by_data (self->devices, self);
+  g_clear_object (&self->devices);
   if (self->agent_signals != NULL)
     g_signal_group_set_target (self->agent_signals, NULL);
   if (self->active_call_signals != NULL)
     g_signal_group_set_target (self->active_call_signals, NULL);
+  if (self->voicemail_signals != NULL)
+    g_signal_group_set_target (self->voicemail_signals, NULL);
+  g_clear_object (&self->voicemail_signals);
   g_clear_object (&self->agent_signals);
   g_clear_object (&self->active_call_signals);
   g_clear_object (&self->agent);
@@ -917,6 +1054,7 @@ tr_window_class_init (TrWindowClass *klass)
   g_type_ensure (TR_TYPE_SIGN_IN_PAGE);
   g_type_ensure (TR_TYPE_STATUS_BANNER);
   g_type_ensure (TR_TYPE_CALL_VIEW);
+  g_type_ensure (TR_TYPE_VOICEMAIL_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Transfer/tr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TrWindow, toast_overlay);
@@ -933,6 +1071,8 @@ tr_window_class_init (TrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrWindow, demo_list);
   gtk_widget_class_bind_template_child (widget_class, TrWindow, records_list);
   gtk_widget_class_bind_template_child (widget_class, TrWindow, call_view);
+  gtk_widget_class_bind_template_child (widget_class, TrWindow, voicemail_page);
+  gtk_widget_class_bind_template_child (widget_class, TrWindow, voicemail_stack_page);
 
   gtk_widget_class_install_action (widget_class, "win.accept", NULL, accept_action);
   gtk_widget_class_install_action (widget_class, "win.decline", NULL, decline_action);
@@ -988,6 +1128,13 @@ tr_window_init (TrWindow *self)
   self->active_call_signals = g_signal_group_new (TR_TYPE_CALL);
   g_signal_group_connect_swapped (self->active_call_signals, "notify::state",
                                   G_CALLBACK (tr_window_update_actions), self);
+  self->voicemail_signals = g_signal_group_new (TR_TYPE_VOICEMAIL_BOX);
+  g_signal_group_connect_swapped (self->voicemail_signals, "notify::unheard-count",
+                                  G_CALLBACK (update_voicemail_badge), self);
+  g_signal_group_connect_swapped (self->voicemail_signals, "message-added",
+                                  G_CALLBACK (voicemail_added_cb), self);
+  g_signal_connect_object (self->voicemail_page, "toast", G_CALLBACK (page_toast_cb), self,
+                           G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->call_view, "notify::active-call", G_CALLBACK (active_call_cb),
                            self, G_CONNECT_SWAPPED);
