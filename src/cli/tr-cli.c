@@ -704,6 +704,20 @@ simple_call_op_cb (GObject      *object,
   command_done (self, ok);
 }
 
+/* A command that asked the server is over: its result line; then the exit (one command) or the
+ * next command (interactive). */
+static void
+request_done (TrCli        *self,
+              const char   *command,
+              const GError *error)
+{
+  emit_result (self, command, error);
+  if (!self->interactive)
+    quit (self, error ? exit_code_for_error (error) : TR_CLI_EXIT_OK);
+  else
+    command_done (self, error == NULL);
+}
+
 static void
 start_call_cb (GObject      *object,
                GAsyncResult *result,
@@ -716,11 +730,7 @@ start_call_cb (GObject      *object,
   call = tr_call_agent_start_call_finish (TR_CALL_AGENT (object), result, &error);
   if (call == NULL)
     {
-      emit_result (self, "call", error);
-      if (!self->interactive)
-        quit (self, exit_code_for_error (error));
-      else
-        command_done (self, FALSE);
+      request_done (self, "call", error);
       return;
     }
 
@@ -830,11 +840,7 @@ settings_cb (GObject      *object,
 
   if (settings != NULL)
     print_settings (self, settings);
-  emit_result (self, "settings", error);
-  if (!self->interactive)
-    quit (self, error ? exit_code_for_error (error) : TR_CLI_EXIT_OK);
-  else
-    command_done (self, settings != NULL);
+  request_done (self, "settings", error);
 }
 
 static void
@@ -861,11 +867,7 @@ directory_cb (GObject      *object,
       emit (self, line);
     }
 
-  emit_result (self, "directory", error);
-  if (!self->interactive)
-    quit (self, error ? exit_code_for_error (error) : TR_CLI_EXIT_OK);
-  else
-    command_done (self, entries != NULL);
+  request_done (self, "directory", error);
 }
 
 static void
@@ -895,25 +897,10 @@ records_cb (GObject      *object,
       emit (self, line);
     }
 
-  emit_result (self, "records", error);
-  if (!self->interactive)
-    quit (self, error ? exit_code_for_error (error) : TR_CLI_EXIT_OK);
-  else
-    command_done (self, records != NULL);
+  request_done (self, "records", error);
 }
 
 /* Voicemail. */
-
-static void
-voicemail_done (TrCli        *self,
-                const GError *error)
-{
-  emit_result (self, "voicemail", error);
-  if (!self->interactive)
-    quit (self, error ? exit_code_for_error (error) : TR_CLI_EXIT_OK);
-  else
-    command_done (self, error == NULL);
-}
 
 static void
 emit_voicemail (TrCli       *self,
@@ -1012,7 +999,7 @@ voicemail_op_cb (GObject      *object,
         emit_unheard (op->self, box);
     }
 
-  voicemail_done (op->self, error);
+  request_done (op->self, "voicemail", error);
 }
 
 static void
@@ -1028,7 +1015,7 @@ voicemail_listed_cb (GObject      *object,
 
   if (!tr_voicemail_box_refresh_finish (box, result, &error))
     {
-      voicemail_done (self, error);
+      request_done (self, "voicemail", error);
       return;
     }
 
@@ -1041,14 +1028,14 @@ voicemail_listed_cb (GObject      *object,
           emit_voicemail (self, "voicemail", item);
         }
       emit_unheard (self, box);
-      voicemail_done (self, NULL);
+      request_done (self, "voicemail", NULL);
       return;
     }
 
   if ((message = tr_voicemail_box_find (box, op->id)) == NULL)
     {
       error = g_error_new (TR_ERROR, TR_STATUS_UNKNOWN_MESSAGE, "No message “%s”", op->id);
-      voicemail_done (self, error);
+      request_done (self, "voicemail", error);
       return;
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <libsoup/soup.h>
+
 #include "tr-call-agent.h"
 #include "tr-device-manager.h"
 #include "tr-media-session.h"
@@ -25,6 +27,11 @@ void         _tr_call_agent_request_async  (TrCallAgent *self, TrMessage *reques
                                             GAsyncReadyCallback callback, gpointer user_data);
 TrMessage   *_tr_call_agent_request_finish (TrCallAgent *self, GAsyncResult *result,
                                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* An HTTP request of @method for @path on the server (its http(s):// address), with the agent's
+ * token in the Authorization header; NULL when the server address is not one. */
+SoupMessage *_tr_call_agent_new_http_message (TrCallAgent *self, const char *method,
+                                              const char *path) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Places @call (outgoing, state NONE): adds it to "calls", sends call.start (with @transfer_id
  * and @replaces when set, `voicemail: true` with @voicemail: to the callee's mailbox); completes

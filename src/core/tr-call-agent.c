@@ -1044,16 +1044,24 @@ server_base_uri (const char *server_uri)
   return base;
 }
 
-static void
-add_authorization (TrCallAgent *self,
-                   SoupMessage *msg)
+SoupMessage *
+_tr_call_agent_new_http_message (TrCallAgent *self,
+                                 const char  *method,
+                                 const char  *path)
 {
+  g_autofree char *base = server_base_uri (self->server_uri);
+  g_autofree char *uri = g_strconcat (base, path, NULL);
   g_autofree char *authorization = NULL;
+  SoupMessage *msg = soup_message_new (method, uri);
+
+  if (msg == NULL)
+    return NULL;
 
   /* The token goes in a header, never in the URL. */
   authorization = g_strconcat ("Bearer ", tr_token_credential_get_token (self->credential), NULL);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
                                 authorization);
+  return msg;
 }
 
 /* The TR_ERROR of a 401: the server's Error body when there is one, else the token's expiry. */
@@ -1061,16 +1069,8 @@ static GError *
 token_error_from_body (TrCallAgent *self,
                        GBytes      *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonObject) error_object = _tr_json_error_from_body (body);
   g_autoptr(TrTokenClaims) claims = NULL;
-  JsonObject *error_object = NULL;
-  gsize length = 0;
-  const char *data = body ? g_bytes_get_data (body, &length) : NULL;
-
-  if (data != NULL && json_parser_load_from_data (parser, data, length, NULL)
-      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    error_object = _tr_json_get_object (json_node_get_object (json_parser_get_root (parser)),
-                                        "error");
 
   if (error_object != NULL && _tr_json_get_int (error_object, "code", 0) == 401)
     return tr_error_new_from_json (error_object);
@@ -1110,16 +1110,15 @@ token_error_cb (GObject      *object,
 static void
 lookup_token_error (TrCallAgent *self)
 {
-  g_autofree char *base = server_base_uri (self->server_uri);
-  g_autofree char *uri = g_strconcat (base, "/v1/me", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr(SoupMessage) msg = _tr_call_agent_new_http_message (self, "GET", "/v1/me");
   ConnectAttempt *attempt;
 
+  if (msg == NULL)
+    return; /* start_connection() has said so */
   attempt = g_new0 (ConnectAttempt, 1);
   g_weak_ref_init (&attempt->agent, self);
   attempt->cancellable = g_object_ref (self->connect_cancellable);
 
-  add_authorization (self, msg);
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
                                     self->connect_cancellable, token_error_cb, attempt);
 }
@@ -1182,20 +1181,11 @@ websocket_connect_cb (GObject      *object,
   /* Now wait for welcome; the connect timeout still runs. */
 }
 
-static char *
-signaling_uri (const char *server_uri)
-{
-  g_autofree char *base = server_base_uri (server_uri);
-
-  return g_strconcat (base, TR_PROTOCOL_SIGNALING_PATH, NULL);
-}
-
 static void
 start_connection (TrCallAgent *self)
 {
   static const char *protocols[] = { TR_PROTOCOL_SUBPROTOCOL, NULL };
   g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *uri = NULL;
   ConnectAttempt *attempt;
 
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
@@ -1203,8 +1193,7 @@ start_connection (TrCallAgent *self)
   if (self->connect_cancellable != NULL || self->ws != NULL)
     return; /* already connecting or connected */
 
-  uri = signaling_uri (self->server_uri);
-  msg = soup_message_new ("GET", uri);
+  msg = _tr_call_agent_new_http_message (self, "GET", TR_PROTOCOL_SIGNALING_PATH);
   if (msg == NULL)
     {
       g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -1214,8 +1203,6 @@ start_connection (TrCallAgent *self)
       connection_lost (self, FALSE, error);
       return;
     }
-
-  add_authorization (self, msg);
 
   if (self->state == TR_CONNECTION_STATE_DISCONNECTED && !self->probing)
     set_connection_state (self, TR_CONNECTION_STATE_CONNECTING, TR_DISCONNECT_REASON_NONE);

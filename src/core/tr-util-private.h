@@ -32,6 +32,10 @@ gboolean      _tr_json_get_boolean (JsonObject *object, const char *member, gboo
 JsonObject   *_tr_json_get_object  (JsonObject *object, const char *member);
 JsonArray    *_tr_json_get_array   (JsonObject *object, const char *member);
 
+/* The Error of an HTTP body {"error": Error} (the server's REST answers); NULL when the body is
+ * not one. */
+JsonObject   *_tr_json_error_from_body (GBytes *body) G_GNUC_WARN_UNUSED_RESULT;
+
 /* A Party {"id", "display_name"} → identifier; NULL when absent. */
 TrIdentifier *_tr_identifier_new_from_party (JsonObject *party) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -90,6 +90,23 @@ _tr_json_get_array (JsonObject *object,
   return json_node_get_array (node);
 }
 
+JsonObject *
+_tr_json_error_from_body (GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *error_object;
+  gsize length = 0;
+  const char *data = body != NULL ? g_bytes_get_data (body, &length) : NULL;
+
+  if (data == NULL || !json_parser_load_from_data (parser, data, length, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+
+  error_object = _tr_json_get_object (json_node_get_object (json_parser_get_root (parser)),
+                                      "error");
+  return error_object != NULL ? json_object_ref (error_object) : NULL;
+}
+
 TrIdentifier *
 _tr_identifier_new_from_party (JsonObject *party)
 {

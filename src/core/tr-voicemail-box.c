@@ -4,11 +4,9 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
-#include <string.h>
 
 #include "tr-call-agent-private.h"
 #include "tr-status.h"
-#include "tr-token-credential.h"
 #include "tr-util-private.h"
 #include "tr-voicemail-box-private.h"
 #include "tr-voicemail-private.h"
@@ -454,6 +452,28 @@ message_task_new (TrVoicemailBox     *self,
   return task;
 }
 
+/* Sends the request @type about @message; @callback completes @task (transfer full). */
+static void
+message_request (TrVoicemailBox     *self,
+                 TrVoicemail        *message,
+                 TrMessageType       type,
+                 GCancellable       *cancellable,
+                 GAsyncReadyCallback callback,
+                 GTask              *task)
+{
+  g_autoptr(GTask) owned_task = task;
+  g_autoptr(TrCallAgent) agent = NULL;
+  g_autoptr(TrMessage) request = NULL;
+
+  if ((agent = dup_agent_or_error (self, owned_task)) == NULL)
+    return;
+
+  request = _tr_call_agent_new_request (agent, type);
+  tr_message_set_string (request, "message", tr_voicemail_get_id (message));
+  _tr_call_agent_request_async (agent, request, cancellable, callback,
+                                g_steal_pointer (&owned_task));
+}
+
 static void
 mark_heard_cb (GObject      *object,
                GAsyncResult *result,
@@ -491,22 +511,12 @@ tr_voicemail_box_mark_heard_async (TrVoicemailBox     *self,
                                    GAsyncReadyCallback callback,
                                    gpointer            user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(TrCallAgent) agent = NULL;
-  g_autoptr(TrMessage) request = NULL;
-
   g_return_if_fail (TR_IS_VOICEMAIL_BOX (self));
   g_return_if_fail (TR_IS_VOICEMAIL (message));
 
-  task = message_task_new (self, message, cancellable, callback, user_data,
-                           tr_voicemail_box_mark_heard_async);
-  if ((agent = dup_agent_or_error (self, task)) == NULL)
-    return;
-
-  request = _tr_call_agent_new_request (agent, TR_REQ_VOICEMAIL_MARK_HEARD);
-  tr_message_set_string (request, "message", tr_voicemail_get_id (message));
-  _tr_call_agent_request_async (agent, request, cancellable, mark_heard_cb,
-                                g_steal_pointer (&task));
+  message_request (self, message, TR_REQ_VOICEMAIL_MARK_HEARD, cancellable, mark_heard_cb,
+                   message_task_new (self, message, cancellable, callback, user_data,
+                                     tr_voicemail_box_mark_heard_async));
 }
 
 gboolean
@@ -552,21 +562,12 @@ tr_voicemail_box_delete_async (TrVoicemailBox     *self,
                                GAsyncReadyCallback callback,
                                gpointer            user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(TrCallAgent) agent = NULL;
-  g_autoptr(TrMessage) request = NULL;
-
   g_return_if_fail (TR_IS_VOICEMAIL_BOX (self));
   g_return_if_fail (TR_IS_VOICEMAIL (message));
 
-  task = message_task_new (self, message, cancellable, callback, user_data,
-                           tr_voicemail_box_delete_async);
-  if ((agent = dup_agent_or_error (self, task)) == NULL)
-    return;
-
-  request = _tr_call_agent_new_request (agent, TR_REQ_VOICEMAIL_DELETE);
-  tr_message_set_string (request, "message", tr_voicemail_get_id (message));
-  _tr_call_agent_request_async (agent, request, cancellable, delete_cb, g_steal_pointer (&task));
+  message_request (self, message, TR_REQ_VOICEMAIL_DELETE, cancellable, delete_cb,
+                   message_task_new (self, message, cancellable, callback, user_data,
+                                     tr_voicemail_box_delete_async));
 }
 
 gboolean
@@ -581,24 +582,6 @@ tr_voicemail_box_delete_finish (TrVoicemailBox *self,
 
 /* Audio (REST). */
 
-static char *
-rest_base_uri (const char *server_uri)
-{
-  char *base;
-
-  if (g_str_has_prefix (server_uri, "ws://"))
-    base = g_strconcat ("http://", server_uri + strlen ("ws://"), NULL);
-  else if (g_str_has_prefix (server_uri, "wss://"))
-    base = g_strconcat ("https://", server_uri + strlen ("wss://"), NULL);
-  else
-    base = g_strdup (server_uri);
-
-  while (g_str_has_suffix (base, "/"))
-    base[strlen (base) - 1] = '\0';
-
-  return base;
-}
-
 static void
 error_body_cb (GObject      *object,
                GAsyncResult *result,
@@ -606,17 +589,10 @@ error_body_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *error_object = NULL;
-  const char *data;
-  gsize length = 0;
+  g_autoptr(JsonObject) error_object = NULL;
 
   body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, NULL);
-  data = body != NULL ? g_bytes_get_data (body, &length) : NULL;
-  if (data != NULL && json_parser_load_from_data (parser, data, length, NULL)
-      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    error_object = _tr_json_get_object (json_node_get_object (json_parser_get_root (parser)),
-                                        "error");
+  error_object = _tr_json_error_from_body (body);
 
   if (error_object != NULL)
     g_task_return_error (task, tr_error_new_from_json (error_object));
@@ -669,10 +645,8 @@ tr_voicemail_box_fetch_audio_async (TrVoicemailBox     *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(TrCallAgent) agent = NULL;
   g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *base = NULL;
   g_autofree char *escaped = NULL;
-  g_autofree char *uri = NULL;
-  g_autofree char *authorization = NULL;
+  g_autofree char *path = NULL;
 
   g_return_if_fail (TR_IS_VOICEMAIL_BOX (self));
   g_return_if_fail (TR_IS_VOICEMAIL (message));
@@ -682,23 +656,15 @@ tr_voicemail_box_fetch_audio_async (TrVoicemailBox     *self,
   if ((agent = dup_agent_or_error (self, task)) == NULL)
     return;
 
-  base = rest_base_uri (tr_call_agent_get_server_uri (agent));
   escaped = g_uri_escape_string (tr_voicemail_get_id (message), NULL, FALSE);
-  uri = g_strconcat (base, "/v1/me/voicemail/", escaped, "/audio", NULL);
-  msg = soup_message_new ("GET", uri);
+  path = g_strconcat ("/v1/me/voicemail/", escaped, "/audio", NULL);
+  msg = _tr_call_agent_new_http_message (agent, "GET", path);
   if (msg == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "Bad server address “%s”", base);
+                               "Bad server address “%s”", tr_call_agent_get_server_uri (agent));
       return;
     }
-
-  /* The token goes in a header, never in the URL. */
-  authorization = g_strconcat ("Bearer ",
-                               tr_token_credential_get_token (tr_call_agent_get_credential (agent)),
-                               NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                authorization);
 
   if (self->session == NULL)
     self->session = soup_session_new ();

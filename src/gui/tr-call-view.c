@@ -29,6 +29,7 @@ struct _TrCallView
   GtkWidget *state_label;
   GtkWidget *transferor_label;
   GtkWidget *mute_button;
+  GtkWidget *camera_button;
   GtkWidget *hold_button;
   GtkWidget *hold_caption;
   GtkWidget *dialpad_button;
@@ -197,6 +198,7 @@ watch_call (TrCallView *self, TrCall *call)
     return;
   g_signal_connect_object (call, "notify::state", G_CALLBACK (call_changed_cb), self, 0);
   g_signal_connect_object (call, "notify::muted", G_CALLBACK (call_changed_cb), self, 0);
+  g_signal_connect_object (call, "notify::video-enabled", G_CALLBACK (call_changed_cb), self, 0);
   g_signal_connect_object (call, "notify::id", G_CALLBACK (call_changed_cb), self, 0);
   call_changed_cb (call, NULL, self);
 }
@@ -285,6 +287,8 @@ tr_call_view_refresh (TrCallView *self)
         }
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->mute_button),
                                     tr_call_get_muted (self->active_call));
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->camera_button),
+                                    tr_call_get_video_enabled (self->active_call));
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->hold_button),
                                     state == TR_CALL_STATE_LOCAL_HOLD);
       gtk_widget_set_tooltip_text (self->hold_button, state == TR_CALL_STATE_LOCAL_HOLD
@@ -507,6 +511,7 @@ tr_call_view_class_init (TrCallViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrCallView, state_label);
   gtk_widget_class_bind_template_child (widget_class, TrCallView, transferor_label);
   gtk_widget_class_bind_template_child (widget_class, TrCallView, mute_button);
+  gtk_widget_class_bind_template_child (widget_class, TrCallView, camera_button);
   gtk_widget_class_bind_template_child (widget_class, TrCallView, hold_button);
   gtk_widget_class_bind_template_child (widget_class, TrCallView, hold_caption);
   gtk_widget_class_bind_template_child (widget_class, TrCallView, dialpad_button);

@@ -303,18 +303,31 @@ tr_format_duration (gint64 seconds)
 char *
 tr_call_description (const char *name, TrCallState state, gint64 seconds)
 {
-  g_autofree char *duration = NULL;
-  g_autofree char *state_lc = g_utf8_strdown (tr_call_state_text (state), -1);
+  g_autofree char *duration = tr_format_duration (seconds);
 
-  if (state == TR_CALL_STATE_CONNECTED || state == TR_CALL_STATE_LOCAL_HOLD
-      || state == TR_CALL_STATE_REMOTE_HOLD)
+  /* Whole sentences, so that translators choose the words' forms and order. */
+  switch (state)
     {
-      duration = tr_format_duration (seconds);
+    case TR_CALL_STATE_CONNECTED:
       /* TRANSLATORS: "Call with Bob: connected, 0:42" */
-      return g_strdup_printf (_ ("Call with %s: %s, %s"), name, state_lc, duration);
+      return g_strdup_printf (_ ("Call with %s: connected, %s"), name, duration);
+    case TR_CALL_STATE_LOCAL_HOLD:
+      /* TRANSLATORS: "Call with Bob: on hold, 0:42" */
+      return g_strdup_printf (_ ("Call with %s: on hold, %s"), name, duration);
+    case TR_CALL_STATE_REMOTE_HOLD:
+      /* TRANSLATORS: "Call with Bob: held by the other side, 0:42" */
+      return g_strdup_printf (_ ("Call with %s: held by the other side, %s"), name, duration);
+    case TR_CALL_STATE_NONE:
+    case TR_CALL_STATE_CONNECTING:
+      return g_strdup_printf (_ ("Call with %s: calling…"), name);
+    case TR_CALL_STATE_RINGING:
+      return g_strdup_printf (_ ("Call with %s: ringing…"), name);
+    case TR_CALL_STATE_DISCONNECTING:
+      return g_strdup_printf (_ ("Call with %s: hanging up…"), name);
+    case TR_CALL_STATE_DISCONNECTED:
+    default:
+      return g_strdup_printf (_ ("Call with %s: call ended"), name);
     }
-  /* TRANSLATORS: "Call with Bob: ringing…" */
-  return g_strdup_printf (_ ("Call with %s: %s"), name, state_lc);
 }
 
 gboolean

@@ -175,8 +175,10 @@ toast_error (TrWindow *self, const char *what, const GError *error, const char *
 {
   g_autofree char *reason = tr_failure_reason_text (error, name);
   g_autofree char *code = tr_failure_code_text (error);
-  g_autofree char *text = code ? g_strdup_printf ("%s %s (%s)", what, reason, code)
-                               : g_strdup_printf ("%s %s", what, reason);
+  /* TRANSLATORS: "Call ended:" "Bob is busy." "(Code 486)" */
+  g_autofree char *text = code ? g_strdup_printf (_ ("%1$s %2$s (%3$s)"), what, reason, code)
+                               /* TRANSLATORS: "Call ended:" "Bob is busy." */
+                               : g_strdup_printf (_ ("%1$s %2$s"), what, reason);
 
   tr_window_add_toast (self, text);
 }
@@ -744,6 +746,7 @@ tr_window_update_actions (TrWindow *self)
                                  call != NULL && state != TR_CALL_STATE_DISCONNECTING
                                      && state != TR_CALL_STATE_DISCONNECTED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mute", call != NULL && in_call);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.camera", call != NULL && in_call);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hold", connected && in_call);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.transfer",
                                  connected && targets != TR_TRANSFER_TARGET_NONE);
@@ -791,6 +794,26 @@ mute_action (GtkWidget *widget, const char *action_name, GVariant *param)
       tr_call_set_muted (call, !tr_call_get_muted (call));
       tr_window_add_toast (self,
                            tr_call_get_muted (call) ? _ ("Microphone muted") : _ ("Microphone on"));
+    }
+}
+
+static void
+camera_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  TrWindow *self = TR_WINDOW (widget);
+  TrCall   *call = active_call (self);
+
+  if (call != NULL)
+    {
+      gboolean on = !tr_call_get_video_enabled (call);
+      gboolean have_camera
+          = self->devices != NULL && tr_device_manager_get_selected_camera (self->devices) != NULL;
+
+      tr_call_set_video_enabled (call, on);
+      /* Without a camera the other side sees nothing: say so rather than pretend. */
+      tr_window_add_toast (self, !on           ? _ ("Camera off")
+                                 : have_camera ? _ ("Camera on")
+                                               : _ ("No camera found: the other person sees no video"));
     }
 }
 
@@ -1078,6 +1101,7 @@ tr_window_class_init (TrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.decline", NULL, decline_action);
   gtk_widget_class_install_action (widget_class, "win.hang-up", NULL, hang_up_action);
   gtk_widget_class_install_action (widget_class, "win.mute", NULL, mute_action);
+  gtk_widget_class_install_action (widget_class, "win.camera", NULL, camera_action);
   gtk_widget_class_install_action (widget_class, "win.hold", NULL, hold_action);
   gtk_widget_class_install_action (widget_class, "win.transfer", NULL, transfer_action);
   gtk_widget_class_install_action (widget_class, "win.dialpad", NULL, dialpad_action);
@@ -1097,6 +1121,8 @@ tr_window_class_init (TrWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.hang-up",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.mute", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.camera", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.hold", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.transfer",
                                        NULL);

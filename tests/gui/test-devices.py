@@ -10,65 +10,28 @@ GTK 4.8 gives combo rows no AT-SPI action (nor extents), so they are driven the 
 user does it: Tab to the row (its "focused" state tells), Space opens the list, Down/Return pick."""
 
 import os
-import re
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import pyatspi  # noqa: E402
-from trharness import (App, Server, _die_with_parent, check_names, dump, has_state, log,  # noqa: E402
-                       point_at, wait_until, walk)
+from trharness import (Server, Steps, check_names, has_state, log, pactl,  # noqa: E402
+                       point_at, start_pulseaudio, wait_until, walk)
 
 R = pyatspi
 KEY_TAB, KEY_SPACE, KEY_DOWN, KEY_UP, KEY_RETURN, KEY_ESCAPE = 23, 65, 116, 111, 36, 9
 SCHEMA = "com.example.Transfer"
 
-steps = []
-ctx = {}
-
-
-def step(name):
-    def wrap(fn):
-        steps.append((name, fn))
-        return fn
-    return wrap
+steps = Steps()
+step = steps.step
+ctx = steps.ctx
 
 
 def key(code):
     R.Registry.generateKeyboardEvent(code, None, R.KEY_PRESSRELEASE)
     time.sleep(0.05)
-
-
-def pactl(*args):
-    return subprocess.run(["pactl", *args], check=True, stdout=subprocess.PIPE,
-                          text=True).stdout.strip()
-
-
-def start_pulseaudio():
-    """A private PulseAudio as tests/media/run-media-test.sh has it (TestMic is a sine played
-    into a null sink whose monitor is remapped as a source)."""
-    run = tempfile.mkdtemp(prefix="pulse-", dir=os.environ["XDG_RUNTIME_DIR"])
-    os.environ["PULSE_SERVER"] = f"unix:{run}/native"
-    os.environ["GST_PLUGIN_FEATURE_RANK"] = "pipewiredeviceprovider:NONE"
-    proc = subprocess.Popen(
-        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
-         "--disable-shm=yes",
-         "-L", f"module-native-protocol-unix socket={run}/native auth-anonymous=1",
-         "-L", "module-null-sink sink_name=spk sink_properties=device.description=TestSpeaker",
-         "-L", "module-null-sink sink_name=micfeed sink_properties=device.description=MicFeed",
-         "-L", "module-sine sink=micfeed frequency=440",
-         "-L", "module-remap-source master=micfeed.monitor source_name=mic "
-               "source_properties=device.description=TestMic"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
-    wait_until(lambda: subprocess.run(["pactl", "info"], stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL).returncode == 0,
-               what="the private PulseAudio")
-    pactl("set-default-sink", "spk")
-    pactl("set-default-source", "mic")
-    return proc
 
 
 def gsettings_get(name):
@@ -80,9 +43,8 @@ def gsettings_get(name):
 def start_app():
     server = ctx["server"]
     # A keyfile backend in the session's XDG_CONFIG_HOME: what the app saves survives it.
-    app = App(env={"TRANSFER_SERVER_URL": server.url, "TRANSFER_TOKEN": server.token("alice"),
-                   "TRANSFER_TEST_CAMERA": "1", "GSETTINGS_BACKEND": "keyfile"})
-    ctx["app"] = app
+    app = steps.new_app(env={**server.app_env("alice"), "TRANSFER_TEST_CAMERA": "1",
+                             "GSETTINGS_BACKEND": "keyfile"})
     app.find(R.ROLE_PUSH_BUTTON, "Main Menu")
     return app
 
@@ -176,7 +138,7 @@ def choose(app, prefs, name, item):
 
 
 def setup():
-    ctx["pulse"] = start_pulseaudio()
+    ctx["pulse"] = start_pulseaudio(microphone=True)
     server = Server()
     server.add_user("alice", "Alice")
     server.start()
@@ -221,8 +183,6 @@ def hotplug_and_choose():
 
 @step("after a restart the choice is still there")
 def restart():
-    old = ctx.pop("app")
-    old.quit()
     app = start_app()
     prefs = open_devices(app)
     ctx["prefs"] = prefs
@@ -253,41 +213,7 @@ def unplug():
 
 
 def main():
-    print(f"1..{len(steps)}", flush=True)
-    failed = 0
-    skip_rest = False
-    try:
-        setup()
-    except Exception as e:
-        print(f"Bail out! setup: {e}", flush=True)
-        return 1
-    for i, (name, fn) in enumerate(steps, 1):
-        if skip_rest:
-            print(f"not ok {i} - {name} # SKIP an earlier step failed", flush=True)
-            continue
-        started = time.monotonic()
-        try:
-            fn()
-            print(f"ok {i} - {name} ({time.monotonic() - started:.1f} s)", flush=True)
-        except Exception as e:
-            failed += 1
-            skip_rest = True
-            print(f"not ok {i} - {name}", flush=True)
-            for line in str(e).splitlines():
-                print("#", line, flush=True)
-            app = ctx.get("app")
-            if app is not None:
-                try:
-                    for w in app.windows():
-                        dump(w)
-                except Exception as e2:
-                    log("cannot dump the tree:", e2)
-    if "app" in ctx:
-        ctx["app"].quit()
-    ctx["server"].stop()
-    ctx["pulse"].terminate()
-    ctx["pulse"].wait()
-    return 1 if failed else 0
+    return steps.run(setup)
 
 
 if __name__ == "__main__":

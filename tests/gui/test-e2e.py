@@ -6,27 +6,18 @@ only through AT-SPI roles, names and actions. Run by run-in-session.sh (see meso
 import os
 import re
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import pyatspi  # noqa: E402
-from trharness import (App, Agent, Server, call_event, check_names, dump, has_state,  # noqa: E402
-                       log, point_at, press, wait_until)
+from trharness import (Agent, Server, Steps, call_event, check_names, has_state,  # noqa: E402
+                       point_at, press, run_cli, wait_until, walk)
 
 R = pyatspi
 
-steps = []
-
-
-def step(name):
-    def wrap(fn):
-        steps.append((name, fn))
-        return fn
-    return wrap
-
-
-ctx = {}
+steps = Steps()
+step = steps.step
+ctx = steps.ctx
 
 
 def setup():
@@ -37,19 +28,15 @@ def setup():
     ctx["server"] = server
     ctx["agents"] = {}
     for uid in ("bob", "carol", "dave"):
-        agent = Agent(uid, url, server.token(uid))
-        agent.wait_event(lambda e: e.get("event") == "connection" and e.get("state") == "connected",
-                         what="connected")
-        ctx["agents"][uid] = agent
+        ctx["agents"][uid] = Agent(uid, url, server.token(uid)).wait_connected()
 
 
 @step("sign in on the sign-in page")
 def sign_in():
     server = ctx["server"]
     # Slow automatic reconnects, so that "Retry Now" is what brings the connection back.
-    app = App(env={"TRANSFER_SERVER_URL": server.url, "TRANSFER_RECONNECT_BASE_MS": "20000",
-                   "TRANSFER_RECONNECT_MAX_MS": "60000"})
-    ctx["app"] = app
+    app = steps.new_app(env={**server.app_env(), "TRANSFER_RECONNECT_BASE_MS": "20000",
+                             "TRANSFER_RECONNECT_MAX_MS": "60000"})
     app.find(R.ROLE_PUSH_BUTTON, "Sign In")
     check_names(app, "sign-in page")
     # No keyring in this session: the page says so.
@@ -219,7 +206,7 @@ def keyboard():
     press("Control", "t")
     dialog = app.find(R.ROLE_DIALOG, "Transfer Call")
     search = app.find(None, "Search contacts or type a user id", root=dialog)
-    wait_until(lambda: any(has_state(n, R.STATE_FOCUSED) for n, _ in walk_all(search)),
+    wait_until(lambda: any(has_state(n, R.STATE_FOCUSED) for n, _ in walk(search)),
                what="focus in the search entry")
     # Close it with its Close button, with the pointer (so X focus) on the main window:
     # destroying a dialog that has X focus trips GTK 4.8's AT-SPI code now and then (a critical
@@ -241,11 +228,6 @@ def keyboard():
     app.gone(R.ROLE_ALERT, "Bob is calling")
 
 
-def walk_all(node):
-    from trharness import walk
-    return walk(node)
-
-
 @step("server stops: banner with Retry; server back + Retry: banner hides")
 def banner_retry():
     app, server = ctx["app"], ctx["server"]
@@ -264,11 +246,8 @@ def banner_retry():
 
 @step("expired token: banner offers Sign In Again, which leads to the sign-in page")
 def expired_token():
-    old = ctx.pop("app")
-    old.quit()
     server = ctx["server"]
-    app = App(env={"TRANSFER_SERVER_URL": server.url, "TRANSFER_TOKEN": server.token("alice", 4)})
-    ctx["app"] = app
+    app = steps.new_app(env=server.app_env("alice", ttl=4))
     app.find(R.ROLE_PUSH_BUTTON, "Call Bob")
     banner = app.find(R.ROLE_ALERT, "Signed out", timeout=15)
     assert "expired" in banner.description, banner.description
@@ -321,11 +300,8 @@ def other_screens():
 
 @step("the local server: started, signed in, demo lines listed; Quit stops it")
 def local_server():
-    old = ctx.pop("app")
-    old.quit()
     # No server given: the app starts its own transfer-server (XDG_DATA_HOME is the session's).
-    app = App()
-    ctx["app"] = app
+    app = steps.new_app()
     app.find(R.ROLE_PUSH_BUTTON, "Call Always busy", timeout=20)
     data = os.path.join(os.environ["XDG_DATA_HOME"], "transfer", "server")
     assert os.path.isdir(data), data
@@ -357,58 +333,12 @@ def server_running(data_dir):
 
 
 def cli_settings(url, token):
-    import subprocess
-    from trharness import CLI_BIN
-    out = subprocess.run([CLI_BIN, "--server", url, "--token", token, "--json", "settings"],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=10)
-    return out.stdout.replace(" ", "")
+    return run_cli(url, token, "settings").replace(" ", "")
 
 
 def main():
-    print(f"1..{len(steps)}", flush=True)
-    failed = 0
-    skip_rest = False
-    try:
-        setup()
-    except Exception as e:
-        print(f"Bail out! setup: {e}", flush=True)
-        return 1
     only = {int(x) for x in os.environ.get("TR_E2E_STEPS", "").split(",") if x.strip()}
-    for i, (name, fn) in enumerate(steps, 1):
-        if only and i not in only:
-            print(f"ok {i} - {name} # SKIP not in TR_E2E_STEPS", flush=True)
-            continue
-        if skip_rest:
-            print(f"not ok {i} - {name} # SKIP an earlier step failed", flush=True)
-            continue
-        started = time.monotonic()
-        try:
-            fn()
-            print(f"ok {i} - {name} ({time.monotonic() - started:.1f} s)", flush=True)
-        except Exception as e:
-            failed += 1
-            skip_rest = True
-            print(f"not ok {i} - {name}", flush=True)
-            for line in str(e).splitlines():
-                print("#", line, flush=True)
-            app = ctx.get("app")
-            if app is not None:
-                log("app process:", "running" if app.proc.poll() is None
-                    else f"exited with {app.proc.returncode}")
-                try:
-                    desktop = R.Registry.getDesktop(0)
-                    log("apps on the desktop:", [(a.name, a.get_process_id())
-                                                 for a in desktop if a is not None])
-                    for w in app.windows():
-                        dump(w)
-                except Exception as e2:
-                    log("cannot dump the tree:", e2)
-    for agent in ctx.get("agents", {}).values():
-        agent.close()
-    if "app" in ctx:
-        ctx["app"].quit()
-    ctx["server"].stop()
-    return 1 if failed else 0
+    return steps.run(setup, only)
 
 
 if __name__ == "__main__":

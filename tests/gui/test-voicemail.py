@@ -12,63 +12,19 @@ private PulseAudio gives the app a speaker (TestSpeaker)."""
 import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import pyatspi  # noqa: E402
-import trharness  # noqa: E402
-from trharness import (App, Agent, Server, call_event, check_names, dump, log,  # noqa: E402
-                       wait_until)
+from trharness import (Agent, Server, Steps, call_event, check_names, log, run_cli,  # noqa: E402
+                       start_pulseaudio, wait_until)
 
 R = pyatspi
-ctx = {}
-steps = []
-
-
-def step(name):
-    def wrap(fn):
-        steps.append((name, fn))
-        return fn
-    return wrap
-
-
-def start_pulseaudio():
-    """A private sound server with one speaker; stopped (by PID) at the end."""
-    t = tempfile.mkdtemp(prefix="pulse-", dir=os.environ.get("XDG_RUNTIME_DIR"))
-    socket = os.path.join(t, "native")
-    proc = subprocess.Popen(
-        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
-         "--disable-shm=yes", "-L", f"module-native-protocol-unix socket={socket} auth-anonymous=1",
-         "-L", "module-null-sink sink_name=spk sink_properties=device.description=TestSpeaker"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env=dict(os.environ, HOME=t, XDG_RUNTIME_DIR=t), preexec_fn=trharness._die_with_parent)
-    os.environ["PULSE_SERVER"] = f"unix:{socket}"
-    wait_until(lambda: subprocess.run(["pactl", "info"], stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL).returncode == 0,
-               what="the private PulseAudio")
-    return proc
-
-
-class ToneAgent(Agent):
-    """An Agent whose microphone is a 440 Hz tone and who has no speaker."""
-
-    def __init__(self, name, url, token):  # pylint: disable=super-init-not-called
-        self.name = name
-        self.proc = subprocess.Popen([trharness.CLI_BIN, "--server", url, "--json",
-                                      "--mic", "tone:440", "--speaker", "none", "interactive"],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, bufsize=1,
-                                     env=dict(os.environ, TRANSFER_TOKEN=token),
-                                     preexec_fn=trharness._die_with_parent)
-        self.events = []
-        self.lock = threading.Condition()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
+steps = Steps()
+step = steps.step
+ctx = steps.ctx
 
 
 def setup():
@@ -76,17 +32,16 @@ def setup():
     # loopback-only namespace. The app, the server and the CLI inherit it.
     os.environ["TRANSFER_MEDIA"] = "1"
     os.environ["TRANSFER_ICE_LOOPBACK"] = "1"
-    os.environ["GST_PLUGIN_FEATURE_RANK"] = "pipewiredeviceprovider:NONE"
     ctx["pulse"] = start_pulseaudio()
     server = Server()
     server.add_user("alice", "Alice")
     server.add_user("bob", "Bob")
     url = server.start()
     ctx["server"] = server
-    bob = ToneAgent("bob", url, server.token("bob"))
-    bob.wait_event(lambda e: e.get("event") == "connection" and e.get("state") == "connected",
-                   what="bob connected")
-    ctx["bob"] = bob
+    # bob's microphone is a 440 Hz tone, and he has no speaker.
+    ctx["agents"] = {"bob": Agent("bob", url, server.token("bob"),
+                                  extra_args=("--mic", "tone:440", "--speaker", "none"))}
+    ctx["agents"]["bob"].wait_connected()
 
 
 def voicemail_tab(app):
@@ -106,8 +61,7 @@ ROW_HEARD = re.compile(r"^Message from Bob, 0:0\d, today at \d\d:\d\d$")
 @step("signed in: a Voicemail tab with no unheard messages, and the empty state")
 def signed_in():
     server = ctx["server"]
-    app = App(env={"TRANSFER_SERVER_URL": server.url, "TRANSFER_TOKEN": server.token("alice")})
-    ctx["app"] = app
+    app = steps.new_app(env=server.app_env("alice"))
     app.find(R.ROLE_PUSH_BUTTON, "Call Bob", timeout=20)
     voicemail_tab(app)
     tab_says(app, "No unheard messages")
@@ -118,7 +72,7 @@ def signed_in():
 
 @step("Bob leaves a message: the tab says 1 unheard, the row names Bob as unheard")
 def message_left():
-    app, bob = ctx["app"], ctx["bob"]
+    app, bob = ctx["app"], ctx["agents"]["bob"]
     mark = bob.mark()
     bob.send("call alice --voicemail")
     bob.wait_event(call_event("connected"), since=mark, what="the mailbox answered")
@@ -181,12 +135,10 @@ def delete():
 
 def mailbox(server):
     """alice's messages on the server, through transfer-cli (signaling only)."""
-    out = subprocess.run([trharness.CLI_BIN, "--server", server.url, "--token",
-                          server.token("alice"), "--json", "voicemail", "list"],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=15,
-                         env=dict(os.environ, TRANSFER_MEDIA="0"))
+    out = run_cli(server.url, server.token("alice"), "voicemail", "list", timeout=15,
+                  env=dict(os.environ, TRANSFER_MEDIA="0"))
     found = []
-    for line in out.stdout.splitlines():
+    for line in out.splitlines():
         try:
             event = json.loads(line)
         except ValueError:
@@ -197,46 +149,7 @@ def mailbox(server):
 
 
 def main():
-    print(f"1..{len(steps)}", flush=True)
-    failed = 0
-    try:
-        setup()
-    except Exception as e:
-        print(f"Bail out! setup: {e}", flush=True)
-        return 1
-    for i, (name, fn) in enumerate(steps, 1):
-        if failed:
-            print(f"not ok {i} - {name} # SKIP an earlier step failed", flush=True)
-            continue
-        started = time.monotonic()
-        try:
-            fn()
-            print(f"ok {i} - {name} ({time.monotonic() - started:.1f} s)", flush=True)
-        except Exception as e:
-            failed += 1
-            print(f"not ok {i} - {name}", flush=True)
-            for line in str(e).splitlines():
-                print("#", line, flush=True)
-            app = ctx.get("app")
-            if app is not None and app.proc.poll() is None:
-                try:
-                    for w in app.windows():
-                        dump(w)
-                except Exception as e2:
-                    log("cannot dump the tree:", e2)
-            elif app is not None:
-                log("the app exited with", app.proc.returncode)
-    if "bob" in ctx:
-        ctx["bob"].close()
-    if "app" in ctx:
-        ctx["app"].quit()
-    if "server" in ctx:
-        ctx["server"].stop()
-    pulse = ctx.get("pulse")
-    if pulse is not None:
-        pulse.terminate()
-        pulse.wait(5)
-    return 1 if failed else 0
+    return steps.run(setup)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Shared pieces of the GUI tests: the real transfer-server, transfer-cli agents driven through
-their stdin/stdout (--json interactive), the app, and AT-SPI helpers (roles and names only).
+their stdin/stdout (--json interactive), a private PulseAudio, the app, AT-SPI helpers (roles and
+names only) and the steps of a test run as TAP.
 
 Runs inside tests/gui/run-in-session.sh (Xvfb + session D-Bus + AT-SPI, loopback-only)."""
 
 import ctypes
 import json
 import os
-import queue
 import re
 import signal
 import subprocess
@@ -88,6 +88,13 @@ class Server:
         log("server", self.url, "pid", self.proc.pid)
         return self.url
 
+    def app_env(self, user=None, ttl=3600):
+        """The app's environment for this server, signed in as @user when given."""
+        env = {"TRANSFER_SERVER_URL": self.url}
+        if user is not None:
+            env["TRANSFER_TOKEN"] = self.token(user, ttl)
+        return env
+
     def stop(self):
         if self.proc is not None:
             self.proc.send_signal(signal.SIGTERM)
@@ -101,14 +108,14 @@ class Server:
 
 class Agent:
     """A transfer-cli --json interactive process: send() a command line, wait_event() for an
-    event of its output."""
+    event of its output. @extra_args: more options of transfer-cli (e.g. --mic tone:440)."""
 
-    def __init__(self, name, url, token):
+    def __init__(self, name, url, token, extra_args=()):
         self.name = name
         env = dict(os.environ, TRANSFER_TOKEN=token)
         self.proc = subprocess.Popen([CLI_BIN, "--server", url, "--json",
                                       "--reconnect-base-ms", "200", "--reconnect-max-ms", "1000",
-                                      "--reconnect-attempts", "100", "interactive"],
+                                      "--reconnect-attempts", "100", *extra_args, "interactive"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, env=env, bufsize=1,
                                      preexec_fn=_die_with_parent)
@@ -149,6 +156,11 @@ class Agent:
         with self.lock:
             return len(self.events)
 
+    def wait_connected(self):
+        self.wait_event(lambda e: e.get("event") == "connection" and e.get("state") == "connected",
+                        what=f"{self.name} connected")
+        return self
+
     def close(self):
         if self.proc.poll() is None:
             try:
@@ -160,11 +172,60 @@ class Agent:
                 self.proc.wait()
 
 
+def run_cli(url, token, *args, env=None, timeout=10):
+    """One transfer-cli --json command (not interactive); its standard output."""
+    return subprocess.run([CLI_BIN, "--server", url, "--token", token, "--json", *args],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                          timeout=timeout, env=env).stdout
+
+
 def call_event(state, since_remote=None):
     def predicate(event):
         return (event.get("event") == "call" and event.get("state") == state
                 and (since_remote is None or event.get("remote") == since_remote))
     return predicate
+
+
+# A private PulseAudio
+
+def pactl(*args):
+    return subprocess.run(["pactl", *args], check=True, stdout=subprocess.PIPE,
+                          text=True).stdout.strip()
+
+
+def start_pulseaudio(microphone=False):
+    """A private PulseAudio with TestSpeaker ("spk", the default sink) and, with @microphone,
+    TestMic ("mic", the default source) as tests/media/run-media-test.sh has it: a 440 Hz sine
+    played into a null sink whose monitor is remapped as a source. PULSE_SERVER names it for the
+    app and the CLI. stop_pulseaudio() stops it (it also goes with the test process)."""
+    run = tempfile.mkdtemp(prefix="pulse-", dir=os.environ.get("XDG_RUNTIME_DIR"))
+    modules = ["module-null-sink sink_name=spk sink_properties=device.description=TestSpeaker"]
+    if microphone:
+        modules += ["module-null-sink sink_name=micfeed sink_properties=device.description=MicFeed",
+                    "module-sine sink=micfeed frequency=440",
+                    "module-remap-source master=micfeed.monitor source_name=mic "
+                    "source_properties=device.description=TestMic"]
+    proc = subprocess.Popen(
+        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
+         "--disable-shm=yes",
+         "-L", f"module-native-protocol-unix socket={run}/native auth-anonymous=1",
+         *(arg for module in modules for arg in ("-L", module))],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=dict(os.environ, HOME=run, XDG_RUNTIME_DIR=run), preexec_fn=_die_with_parent)
+    os.environ["PULSE_SERVER"] = f"unix:{run}/native"
+    os.environ["GST_PLUGIN_FEATURE_RANK"] = "pipewiredeviceprovider:NONE"
+    wait_until(lambda: subprocess.run(["pactl", "info"], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL).returncode == 0,
+               what="the private PulseAudio")
+    pactl("set-default-sink", "spk")
+    if microphone:
+        pactl("set-default-source", "mic")
+    return proc
+
+
+def stop_pulseaudio(proc):
+    proc.terminate()
+    proc.wait(5)
 
 
 # AT-SPI
@@ -401,7 +462,7 @@ class App:
 
 # X keycodes of Xvfb's default (evdev) keymap, for keyboard shortcuts through AT-SPI (XTest).
 KEYCODES = {"Control": 37, "Shift": 50, "Return": 36, "Escape": 9, "m": 58, "h": 43, "t": 28,
-            "e": 26, "d": 40, "l": 46}
+            "e": 26, "d": 40, "l": 46, "v": 55}
 
 
 def press(*keys):
@@ -466,3 +527,86 @@ def check_names(app, screen):
         raise AssertionError(f"{screen}: {len(problems)} element(s) without a proper name:\n  "
                              + "\n  ".join(problems))
     log(f"accessible names ok: {screen}")
+
+
+# Steps of a test, run as TAP
+
+class Steps:
+    """Numbered steps sharing a context (ctx: "server", "agents" by name, "app", "pulse"), run
+    in order as TAP; after a failing step the others are skipped. Use as a decorator:
+    @steps.step("what it checks")."""
+
+    def __init__(self):
+        self.steps = []
+        self.ctx = {}
+
+    def step(self, name):
+        def wrap(fn):
+            self.steps.append((name, fn))
+            return fn
+        return wrap
+
+    def new_app(self, args=(), env=None):
+        """Quits the app of the context, if any, and starts another one (ctx["app"])."""
+        old = self.ctx.pop("app", None)
+        if old is not None:
+            old.quit()
+        self.ctx["app"] = App(args, env)
+        return self.ctx["app"]
+
+    def run(self, setup, only=()):
+        """setup(), then the steps (those numbered in @only, when given), then teardown().
+        The exit status."""
+        print(f"1..{len(self.steps)}", flush=True)
+        failed = 0
+        try:
+            setup()
+        except Exception as e:
+            print(f"Bail out! setup: {e}", flush=True)
+            return 1
+        for i, (name, fn) in enumerate(self.steps, 1):
+            if only and i not in only:
+                print(f"ok {i} - {name} # SKIP not asked for", flush=True)
+                continue
+            if failed:
+                print(f"not ok {i} - {name} # SKIP an earlier step failed", flush=True)
+                continue
+            started = time.monotonic()
+            try:
+                fn()
+                print(f"ok {i} - {name} ({time.monotonic() - started:.1f} s)", flush=True)
+            except Exception as e:
+                failed += 1
+                print(f"not ok {i} - {name}", flush=True)
+                for line in str(e).splitlines():
+                    print("#", line, flush=True)
+                self.report_app()
+        self.teardown()
+        return 1 if failed else 0
+
+    def report_app(self):
+        """After a failure: whether the app runs, and its accessible tree."""
+        app = self.ctx.get("app")
+        if app is None:
+            return
+        if app.proc.poll() is not None:
+            log("the app exited with", app.proc.returncode)
+            return
+        try:
+            desktop = pyatspi.Registry.getDesktop(0)
+            log("apps on the desktop:", [(a.name, a.get_process_id())
+                                         for a in desktop if a is not None])
+            for w in app.windows():
+                dump(w)
+        except Exception as e:
+            log("cannot dump the tree:", e)
+
+    def teardown(self):
+        for agent in self.ctx.get("agents", {}).values():
+            agent.close()
+        if "app" in self.ctx:
+            self.ctx["app"].quit()
+        if "server" in self.ctx:
+            self.ctx["server"].stop()
+        if "pulse" in self.ctx:
+            stop_pulseaudio(self.ctx["pulse"])

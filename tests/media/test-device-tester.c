@@ -11,6 +11,7 @@
 #include <gst/video/video.h>
 
 #include "transfer-core.h"
+#include "tr-media-test-util.h"
 #include "tr-tone-probe.h"
 
 #define WAIT_MS 10000
@@ -33,52 +34,7 @@ typedef struct
   guint  destroyed;
 } Frames;
 
-static void
-spin_ms (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-#define WAIT_FOR(cond, what)                                                                      \
-  G_STMT_START                                                                                    \
-  {                                                                                               \
-    gint64 _deadline = g_get_monotonic_time () + (gint64) WAIT_MS * 1000;                         \
-    while (!(cond))                                                                               \
-      {                                                                                           \
-        g_main_context_iteration (NULL, FALSE);                                                   \
-        g_usleep (1000);                                                                          \
-        if (g_get_monotonic_time () > _deadline)                                                  \
-          g_error ("timed out waiting for %s", what);                                             \
-      }                                                                                           \
-  }                                                                                               \
-  G_STMT_END
-
-static char *
-pactl (const char *args)
-{
-  g_autofree char *command = g_strconcat ("pactl ", args, NULL);
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_spawn_command_line_sync (command, &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return g_strstrip (g_steal_pointer (&out));
-}
-
-static void
-unload_module (const char *id)
-{
-  g_autofree char *args = g_strconcat ("unload-module ", id, NULL);
-  g_autofree char *out = pactl (args);
-}
+#define WAIT_FOR(cond, what) WAIT_UNTIL (cond, WAIT_MS, what)
 
 /* Streams of the sound server whose target is @device_name ("list short" names it by index). */
 static guint
@@ -282,11 +238,11 @@ test_level (Fixture *f, gconstpointer data)
   /* The quiet one is selected and unplugged: the tester is on the fallback, unharmed. */
   tr_device_manager_select_microphone (f->devices, quiet_mic);
   wait_level_settles (f, -1, 0.05, "the silent microphone once more");
-  unload_module (quiet);
+  pactl_unload_module (quiet);
   WAIT_FOR (tr_device_manager_find (f->devices, TR_DEVICE_KIND_MICROPHONE, "quiet") == NULL,
             "the quiet microphone to go");
   wait_level_settles (f, 0.4, 1.01, "the fallback microphone");
-  unload_module (feed);
+  pactl_unload_module (feed);
 
   /* Inactive: nothing records, the level is 0. */
   tr_device_tester_set_active (f->tester, FALSE);

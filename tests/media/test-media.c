@@ -9,12 +9,12 @@
  */
 
 #include <signal.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <gst/gst.h>
 
 #include "tr-agent-fixture.h"
+#include "tr-media-test-util.h"
 #include "tr-tone-probe.h"
 #include "tr-call-private.h"
 #include "tr-media-session.h"
@@ -37,21 +37,12 @@ static void
 media_setup (AgentFixture *f, gconstpointer data)
 {
   SetupKind kind = GPOINTER_TO_INT (data);
-  TrCallAgentOptions *options[N_AGENTS] = { NULL, };
   /* D names devices that do not exist: its calls connect without them. */
-  const char *tones[] = { "tone:440", "tone:880", "tone:660", "no-such-microphone" };
-  const char *speakers[] = { "spk_a", "spk_b", "spk_c", "no-such-speaker" };
+  static const char *const tones[] = { "tone:440", "tone:880", "tone:660", "no-such-microphone" };
+  static const char *const speakers[] = { "spk_a", "spk_b", "spk_c", "no-such-speaker" };
+  TrCallAgentOptions *options[N_AGENTS];
 
-  for (int i = 0; i < N_AGENTS; i++)
-    {
-      options[i] = tr_call_agent_options_new ();
-      options[i]->reconnect_base_delay_ms = 50;
-      options[i]->reconnect_max_delay_ms = 200;
-      options[i]->reconnect_max_attempts = 3;
-      options[i]->ice_loopback = TRUE;
-      options[i]->microphone = g_strdup (tones[i]);
-      options[i]->speaker = g_strdup (speakers[i]);
-    }
+  media_options_init (options, N_AGENTS, tones, speakers);
   if (kind == SETUP_HOTPLUG)
     {
       /* A's microphone and B's speaker follow the device manager. */
@@ -62,9 +53,7 @@ media_setup (AgentFixture *f, gconstpointer data)
     options[A]->camera = g_strdup ("test");
 
   agent_fixture_setup_full (f, options);
-
-  for (int i = 0; i < N_AGENTS; i++)
-    tr_call_agent_options_free (options[i]);
+  media_options_clear (options, N_AGENTS);
 }
 
 static void
@@ -82,27 +71,7 @@ session_of (TrCall *call)
 static void
 assert_pipeline_gone (GstElement **weak_pipeline, guint timeout_ms)
 {
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
-
-  while (*weak_pipeline != NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the pipeline is still alive");
-    }
-}
-
-static void
-spin_ms (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  WAIT_UNTIL (*weak_pipeline == NULL, timeout_ms, "the pipeline to go");
 }
 
 /* A (440 Hz) calls B (880 Hz): each hears the other; mute; hold and resume. */
@@ -297,32 +266,10 @@ fell_back_cb (TrDeviceManager *devices, TrDeviceKind kind, TrDevice *lost, Devic
   events->lost_id = g_strdup (tr_device_get_id (lost));
 }
 
-static char *
-pactl (const char *args)
-{
-  g_autofree char *command = g_strconcat ("pactl ", args, NULL);
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_spawn_command_line_sync (command, &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return g_strstrip (g_steal_pointer (&out));
-}
-
 static void
 wait_counter (guint *counter, guint value, const char *what)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (*counter < value)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s", what);
-    }
+  WAIT_UNTIL (*counter >= value, 5000, what);
 }
 
 static void
@@ -366,10 +313,7 @@ test_hotplug (AgentFixture *f, gconstpointer data)
   wait_hears (at_spk, 0, "the default speaker is quiet");
   g_clear_pointer (&at_usb, tone_probe_free);
 
-  {
-    g_autofree char *args = g_strconcat ("unload-module ", module, NULL);
-    g_autofree char *out = pactl (args);
-  }
+  pactl_unload_module (module);
   wait_counter (&events.removed, 1, "the USB headset to disappear");
   wait_counter (&events.fell_back, 1, "the fallback");
   g_assert_cmpint (events.fell_back_kind, ==, TR_DEVICE_KIND_SPEAKER);
@@ -392,10 +336,7 @@ test_hotplug (AgentFixture *f, gconstpointer data)
                                                                         TR_DEVICE_KIND_MICROPHONE,
                                                                         "SecondMic"));
   wait_hears (at_spk, TONE_C, "B hears A's second microphone");
-  {
-    g_autofree char *args = g_strconcat ("unload-module ", module, NULL);
-    g_autofree char *out = pactl (args);
-  }
+  pactl_unload_module (module);
   wait_counter (&events.mic_removed, 1, "the second microphone to disappear");
   wait_counter (&events.fell_back, 2, "the microphone fallback");
   g_assert_cmpint (events.fell_back_kind, ==, TR_DEVICE_KIND_MICROPHONE);
@@ -403,12 +344,8 @@ test_hotplug (AgentFixture *f, gconstpointer data)
                    "mic");
   wait_hears (at_spk, TONE_A, "B hears A's default microphone again");
   g_assert_cmpint (tr_call_get_state (call_a), ==, TR_CALL_STATE_CONNECTED);
-  {
-    g_autofree char *args1 = g_strconcat ("unload-module ", feed_sine, NULL);
-    g_autofree char *args2 = g_strconcat ("unload-module ", feed_sink, NULL);
-    g_autofree char *out1 = pactl (args1);
-    g_autofree char *out2 = pactl (args2);
-  }
+  pactl_unload_module (feed_sine);
+  pactl_unload_module (feed_sink);
 
   g_signal_handlers_disconnect_by_data (devices, &events);
   g_free (events.lost_id);
@@ -805,16 +742,8 @@ test_leaks (AgentFixture *f, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  gst_init (&argc, &argv);
-  if (g_getenv ("TR_MEDIA_WAIT_MS") != NULL)
-    tone_probe_wait_ms = MAX (1000, atoi (g_getenv ("TR_MEDIA_WAIT_MS")));
-
-  if (g_getenv ("TR_MEDIA_NETNS") == NULL)
-    {
-      g_test_skip ("run through tests/media/run-media-test.sh (network namespace)");
-      return g_test_run ();
-    }
+  if (!media_test_init (&argc, &argv))
+    return g_test_run ();
 
 #define ADD(path, kind, fn) \
   g_test_add ("/media/" path, AgentFixture, GINT_TO_POINTER (kind), media_setup, fn, media_teardown)

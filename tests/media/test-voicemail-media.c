@@ -10,14 +10,13 @@
  */
 
 #include <math.h>
-#include <stdlib.h>
 
 #include <glib/gstdio.h>
 
 #include <gst/gst.h>
-#include <gst/pbutils/pbutils.h>
 
 #include "tr-agent-fixture.h"
+#include "tr-media-test-util.h"
 #include "tr-tone-probe.h"
 #include "tr-call-private.h"
 #include "tr-media-session.h"
@@ -27,37 +26,15 @@
 #define TONE_C 880.0
 
 static void
-spin_ms (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
 media_setup (AgentFixture *f, gconstpointer data)
 {
-  TrCallAgentOptions *options[N_AGENTS] = { NULL, };
-  const char *tones[] = { "tone:660", "tone:440", "tone:880", "none" };
-  const char *speakers[] = { "spk_a", "spk_b", "spk_c", "none" };
+  static const char *const tones[] = { "tone:660", "tone:440", "tone:880", "none" };
+  static const char *const speakers[] = { "spk_a", "spk_b", "spk_c", "none" };
+  TrCallAgentOptions *options[N_AGENTS];
 
-  for (int i = 0; i < N_AGENTS; i++)
-    {
-      options[i] = tr_call_agent_options_new ();
-      options[i]->reconnect_base_delay_ms = 50;
-      options[i]->reconnect_max_delay_ms = 200;
-      options[i]->reconnect_max_attempts = 3;
-      options[i]->ice_loopback = TRUE;
-      options[i]->microphone = g_strdup (tones[i]);
-      options[i]->speaker = g_strdup (speakers[i]);
-    }
+  media_options_init (options, N_AGENTS, tones, speakers);
   agent_fixture_setup_full (f, options);
-  for (int i = 0; i < N_AGENTS; i++)
-    tr_call_agent_options_free (options[i]);
+  media_options_clear (options, N_AGENTS);
 }
 
 /* A holds B (440), consults C (880), transfers A–B to A–C: B and C hear each other, and at C
@@ -146,27 +123,10 @@ crossings_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-static double
-file_duration (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GstDiscoverer) discoverer = gst_discoverer_new (5 * GST_SECOND, &error);
-  g_autoptr(GstDiscovererInfo) info = NULL;
-  g_autofree char *uri = gst_filename_to_uri (path, NULL);
-
-  g_assert_no_error (error);
-  info = gst_discoverer_discover_uri (discoverer, uri, &error);
-  g_assert_no_error (error);
-  return gst_discoverer_info_get_duration (info) / (double) GST_SECOND;
-}
-
 static void
 decode_file (const char *path, double *duration_s, double *freq)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GstDiscoverer) discoverer = gst_discoverer_new (5 * GST_SECOND, &error);
-  g_autoptr(GstDiscovererInfo) info = NULL;
-  g_autofree char *uri = gst_filename_to_uri (path, NULL);
   g_autofree char *description = NULL;
   g_autoptr(GstElement) pipeline = NULL;
   g_autoptr(GstElement) identity = NULL;
@@ -176,10 +136,7 @@ decode_file (const char *path, double *duration_s, double *freq)
   Crossings crossings = { 0 };
   guint seen = 0;
 
-  g_assert_no_error (error);
-  info = gst_discoverer_discover_uri (discoverer, uri, &error);
-  g_assert_no_error (error);
-  *duration_s = gst_discoverer_info_get_duration (info) / (double) GST_SECOND;
+  *duration_s = file_duration (path);
 
   description = g_strdup_printf ("filesrc location=\"%s\" ! oggdemux ! opusdec ! audioconvert ! "
                                  "audioresample ! audio/x-raw,format=F32LE,channels=1,rate=48000 "
@@ -212,26 +169,6 @@ static void
 count_notify_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
   (*(guint *) user_data)++;
-}
-
-static void
-result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (*result == NULL && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  g_assert_nonnull (*result);
-  return *result;
 }
 
 /* Loudness at B's decoder (opusdec's output, S16): when the greeting is heard, without the
@@ -320,16 +257,11 @@ test_voicemail_transfer (AgentFixture *f, gconstpointer data)
   guint heard_notifies = 0;
   gint64 deadline, first_audio = 0, greeting_end = 0, hang_up_at;
   Loudness loudness = { 0 };
-  g_autofree char *greeting_path = g_build_filename (g_getenv ("TR_BUILD_DIR"), "src", "server",
-                                                     "voicemail-greeting.ogg", NULL);
+  g_autofree char *greeting = greeting_path ();
   double greeting_s;
   double spoken, duration_s, freq;
 
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (!tr_voicemail_box_get_loaded (box) && g_get_monotonic_time () < deadline)
-    spin_ms (10);
-  g_assert_true (tr_voicemail_box_get_loaded (box));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (box)), ==, 0);
+  wait_box_loaded (box);
   g_signal_connect (box, "notify::unheard-count", G_CALLBACK (count_notify_cb), &unheard_notifies);
 
   a_b = connect_call (f, A, B, &b_a);
@@ -351,7 +283,7 @@ test_voicemail_transfer (AgentFixture *f, gconstpointer data)
   /* The greeting starts with sound: its onset at B plus its length (the server's default
    * greeting, beside the server) is when recording starts. Its end is not measured by ear:
    * the decoder's concealment keeps making sound for a while after the line stops sending. */
-  greeting_s = file_duration (greeting_path);
+  greeting_s = file_duration (greeting);
   while (first_audio == 0)
     {
       spin_ms (2);
@@ -370,13 +302,9 @@ test_voicemail_transfer (AgentFixture *f, gconstpointer data)
   spoken = (g_get_monotonic_time () - greeting_end) / 1e6;
 
   /* C is told at once. */
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (g_list_model_get_n_items (G_LIST_MODEL (box)) == 0 && g_get_monotonic_time () < deadline)
-    spin_ms (5);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (box)), ==, 1);
+  message = wait_box_message (box, 10000);
   g_assert_cmpuint (unheard_notifies, ==, 1);
   g_assert_cmpuint (tr_voicemail_box_get_unheard_count (box), ==, 1);
-  message = g_list_model_get_item (G_LIST_MODEL (box), 0);
   g_assert_cmpstr (tr_identifier_get_raw_id (tr_voicemail_get_caller (message)), ==, "bob");
   g_assert_false (tr_voicemail_get_heard (message));
   g_assert_nonnull (tr_voicemail_get_created_at (message));
@@ -388,7 +316,7 @@ test_voicemail_transfer (AgentFixture *f, gconstpointer data)
   /* The audio, through the model (REST, the agent's token in a header). */
   file = g_file_new_for_path (path);
   tr_voicemail_box_save_audio_async (box, message, file, NULL, result_cb, &result);
-  g_assert_true (tr_voicemail_box_save_audio_finish (box, wait_result (&result), &error));
+  g_assert_true (tr_voicemail_box_save_audio_finish (box, wait_result (&result, 10000), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   decode_file (path, &duration_s, &freq);
@@ -398,7 +326,7 @@ test_voicemail_transfer (AgentFixture *f, gconstpointer data)
 
   /* Listed again (a new connection would see the same). */
   tr_voicemail_box_refresh_async (box, NULL, result_cb, &result);
-  g_assert_true (tr_voicemail_box_refresh_finish (box, wait_result (&result), &error));
+  g_assert_true (tr_voicemail_box_refresh_finish (box, wait_result (&result, 10000), &error));
   g_clear_object (&result);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (box)), ==, 1);
   g_assert_true (tr_voicemail_box_find (box, tr_voicemail_get_id (message)) == message);
@@ -406,7 +334,7 @@ test_voicemail_transfer (AgentFixture *f, gconstpointer data)
   /* Mark heard. */
   g_signal_connect (message, "notify::heard", G_CALLBACK (count_notify_cb), &heard_notifies);
   tr_voicemail_box_mark_heard_async (box, message, NULL, result_cb, &result);
-  g_assert_true (tr_voicemail_box_mark_heard_finish (box, wait_result (&result), &error));
+  g_assert_true (tr_voicemail_box_mark_heard_finish (box, wait_result (&result, 10000), &error));
   g_clear_object (&result);
   g_assert_true (tr_voicemail_get_heard (message));
   g_assert_cmpuint (heard_notifies, ==, 1);
@@ -414,16 +342,16 @@ test_voicemail_transfer (AgentFixture *f, gconstpointer data)
 
   /* Delete; a second delete is 404/3. */
   tr_voicemail_box_delete_async (box, message, NULL, result_cb, &result);
-  g_assert_true (tr_voicemail_box_delete_finish (box, wait_result (&result), &error));
+  g_assert_true (tr_voicemail_box_delete_finish (box, wait_result (&result, 10000), &error));
   g_clear_object (&result);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (box)), ==, 0);
   tr_voicemail_box_delete_async (box, message, NULL, result_cb, &result);
-  g_assert_false (tr_voicemail_box_delete_finish (box, wait_result (&result), &error));
+  g_assert_false (tr_voicemail_box_delete_finish (box, wait_result (&result, 10000), &error));
   g_assert_error (error, TR_ERROR, TR_STATUS_UNKNOWN_MESSAGE);
   g_clear_error (&error);
   g_clear_object (&result);
   tr_voicemail_box_fetch_audio_async (box, message, NULL, result_cb, &result);
-  g_assert_null (tr_voicemail_box_fetch_audio_finish (box, wait_result (&result), &error));
+  g_assert_null (tr_voicemail_box_fetch_audio_finish (box, wait_result (&result, 10000), &error));
   g_assert_error (error, TR_ERROR, TR_STATUS_UNKNOWN_MESSAGE);
   g_clear_object (&result);
 
@@ -539,7 +467,7 @@ is_online (AgentFixture *f, const char *user)
   g_autoptr(GError) error = NULL;
 
   tr_call_agent_list_directory_async (f->agents[A], NULL, result_cb, &result);
-  entries = tr_call_agent_list_directory_finish (f->agents[A], wait_result (&result), &error);
+  entries = tr_call_agent_list_directory_finish (f->agents[A], wait_result (&result, 10000), &error);
   g_assert_no_error (error);
   for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
     {
@@ -558,8 +486,7 @@ test_voicemail_cli (AgentFixture *f, gconstpointer data)
   g_autofree char *token = test_server_token (f->server, "erin", 3600);
   g_autofree char *tmp = g_dir_make_tmp ("tr-vm-cli-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (tmp, "message.ogg", NULL);
-  g_autofree char *greeting_path = g_build_filename (g_getenv ("TR_BUILD_DIR"), "src", "server",
-                                                     "voicemail-greeting.ogg", NULL);
+  g_autofree char *greeting = greeting_path ();
   g_autoptr(GSubprocess) owner = NULL;
   g_autoptr(TrIdentifier) erin = tr_identifier_new_user ("erin");
   g_autoptr(GAsyncResult) result = NULL;
@@ -586,7 +513,7 @@ test_voicemail_cli (AgentFixture *f, gconstpointer data)
 
   /* B calls erin's mailbox directly and speaks 2 s after the greeting. */
   tr_call_agent_start_call_to_voicemail_async (f->agents[B], erin, NULL, result_cb, &result);
-  call = tr_call_agent_start_call_finish (f->agents[B], wait_result (&result), &error);
+  call = tr_call_agent_start_call_finish (f->agents[B], wait_result (&result, 10000), &error);
   g_assert_no_error (error);
   wait_call_state (call, TR_CALL_STATE_CONNECTED, 5000);
   deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
@@ -600,7 +527,7 @@ test_voicemail_cli (AgentFixture *f, gconstpointer data)
       spin_ms (2);
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
     }
-  end = loudness.first_loud_us + (gint64) (file_duration (greeting_path) * G_USEC_PER_SEC)
+  end = loudness.first_loud_us + (gint64) (file_duration (greeting) * G_USEC_PER_SEC)
         + 2 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < end)
     spin_ms (5);
@@ -665,16 +592,8 @@ test_voicemail_cli (AgentFixture *f, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  gst_init (&argc, &argv);
-  if (g_getenv ("TR_MEDIA_WAIT_MS") != NULL)
-    tone_probe_wait_ms = MAX (1000, atoi (g_getenv ("TR_MEDIA_WAIT_MS")));
-
-  if (g_getenv ("TR_MEDIA_NETNS") == NULL)
-    {
-      g_test_skip ("run through tests/media/run-media-test.sh (network namespace)");
-      return g_test_run ();
-    }
+  if (!media_test_init (&argc, &argv))
+    return g_test_run ();
 
   g_test_add ("/media/attended-replaces", AgentFixture, NULL, media_setup, test_attended,
               agent_fixture_teardown);

@@ -9,63 +9,25 @@
  * message is heard (on the server too: the box's unheard count).
  */
 
-#include <stdlib.h>
-
 #include <gst/gst.h>
-#include <gst/pbutils/pbutils.h>
 
 #include "tr-agent-fixture.h"
+#include "tr-media-test-util.h"
 #include "tr-tone-probe.h"
 
 #define TONE_B 440.0
 #define SPOKEN_MS 4000
 
 static void
-spin_ms (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
 player_setup (AgentFixture *f, gconstpointer data)
 {
-  TrCallAgentOptions *options[N_AGENTS] = { NULL, };
-  const char *tones[] = { "tone:660", "tone:440", "tone:880", "none" };
-  const char *speakers[] = { "spk_a", "spk_b", "spk_c", "none" };
+  static const char *const tones[] = { "tone:660", "tone:440", "tone:880", "none" };
+  static const char *const speakers[] = { "spk_a", "spk_b", "spk_c", "none" };
+  TrCallAgentOptions *options[N_AGENTS];
 
-  for (int i = 0; i < N_AGENTS; i++)
-    {
-      options[i] = tr_call_agent_options_new ();
-      options[i]->ice_loopback = TRUE;
-      options[i]->microphone = g_strdup (tones[i]);
-      options[i]->speaker = g_strdup (speakers[i]);
-    }
+  media_options_init (options, N_AGENTS, tones, speakers);
   agent_fixture_setup_full (f, options);
-  for (int i = 0; i < N_AGENTS; i++)
-    tr_call_agent_options_free (options[i]);
-}
-
-static void
-result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **result, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
-
-  while (*result == NULL && g_get_monotonic_time () < deadline)
-    spin_ms (1);
-  g_assert_nonnull (*result);
-  return *result;
+  media_options_clear (options, N_AGENTS);
 }
 
 typedef struct
@@ -98,25 +60,11 @@ leave_message (AgentFixture *f)
   g_autoptr(GError) error = NULL;
   g_autoptr(TrCall) call = NULL;
   TrVoicemailBox *box = tr_call_agent_get_voicemail_box (f->agents[C]);
-  g_autofree char *greeting_path = g_build_filename (g_getenv ("TR_BUILD_DIR"), "src", "server",
-                                                     "voicemail-greeting.ogg", NULL);
-  g_autoptr(GstDiscoverer) discoverer = NULL;
-  g_autoptr(GstDiscovererInfo) info = NULL;
-  g_autofree char *uri = gst_filename_to_uri (greeting_path, NULL);
-  gint64 deadline;
-  guint greeting_ms;
+  g_autofree char *greeting = greeting_path ();
+  guint greeting_ms = file_duration (greeting) * 1000;
+  TrVoicemail *message;
 
-  discoverer = gst_discoverer_new (5 * GST_SECOND, &error);
-  g_assert_no_error (error);
-  info = gst_discoverer_discover_uri (discoverer, uri, &error);
-  g_assert_no_error (error);
-  greeting_ms = gst_discoverer_info_get_duration (info) / GST_MSECOND;
-
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (!tr_voicemail_box_get_loaded (box) && g_get_monotonic_time () < deadline)
-    spin_ms (10);
-  g_assert_true (tr_voicemail_box_get_loaded (box));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (box)), ==, 0);
+  wait_box_loaded (box);
 
   tr_call_agent_start_call_to_voicemail_async (f->agents[B], carol, NULL, result_cb, &result);
   call = tr_call_agent_start_call_finish (f->agents[B], wait_result (&result, 10000), &error);
@@ -126,12 +74,9 @@ leave_message (AgentFixture *f)
   spin_ms (greeting_ms + 300 + SPOKEN_MS);
   hang_up (call);
 
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (g_list_model_get_n_items (G_LIST_MODEL (box)) == 0 && g_get_monotonic_time () < deadline)
-    spin_ms (5);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (box)), ==, 1);
+  message = wait_box_message (box, 10000);
   g_assert_cmpuint (tr_voicemail_box_get_unheard_count (box), ==, 1);
-  return g_list_model_get_item (G_LIST_MODEL (box), 0);
+  return message;
 }
 
 static void
@@ -218,16 +163,8 @@ test_play (AgentFixture *f, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  gst_init (&argc, &argv);
-  if (g_getenv ("TR_MEDIA_WAIT_MS") != NULL)
-    tone_probe_wait_ms = MAX (1000, atoi (g_getenv ("TR_MEDIA_WAIT_MS")));
-
-  if (g_getenv ("TR_MEDIA_NETNS") == NULL)
-    {
-      g_test_skip ("run through tests/media/run-media-test.sh (network namespace)");
-      return g_test_run ();
-    }
+  if (!media_test_init (&argc, &argv))
+    return g_test_run ();
 
   g_test_add ("/media/voicemail-player", AgentFixture, NULL, player_setup, test_play,
               agent_fixture_teardown);
