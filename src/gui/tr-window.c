@@ -45,6 +45,7 @@ struct _TrWindow
   GSignalGroup *voicemail_signals; /* the agent's TrVoicemailBox */
   GListModel   *directory;
   TrDeviceManager *devices;
+  char         *notified_call_id; /* the incoming call a notification is up for */
   GHashTable   *watched_calls; /* TrCall (ref) we follow for their end */
   GCancellable *cancellable;
 };
@@ -338,16 +339,43 @@ tr_window_decline_call (TrWindow *self, const char *incoming_id)
                                  g_object_ref (self));
 }
 
+/* Whether something shows notifications: once it did, it does; when nothing did, asked again
+ * after a while (a notification daemon may start after the app). */
 static gboolean
 can_notify (void)
 {
-  static int available = -1;
+  static gboolean available;
+  static gint64   asked_us;
+  gint64          now = g_get_monotonic_time ();
 
-  if (available < 0)
-    available = tr_gui_session_bus_has_service ("org.gtk.Notifications")
-                || tr_gui_session_bus_has_service ("org.freedesktop.Notifications")
-                || tr_gui_session_bus_has_service ("org.freedesktop.portal.Desktop");
+  if (!available && (asked_us == 0 || now - asked_us > 30 * G_USEC_PER_SEC))
+    {
+      asked_us = now;
+      available = tr_gui_session_bus_has_service ("org.gtk.Notifications")
+                  || tr_gui_session_bus_has_service ("org.freedesktop.Notifications")
+                  || tr_gui_session_bus_has_service ("org.freedesktop.portal.Desktop");
+    }
   return available;
+}
+
+static void
+withdraw_incoming_notification (TrWindow *self)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (self->notified_call_id == NULL)
+    return;
+  g_clear_pointer (&self->notified_call_id, g_free);
+  if (app != NULL)
+    g_application_withdraw_notification (app, "incoming-call");
+}
+
+/* The window came to the front: what the notification says is in it now. */
+static void
+active_changed_cb (TrWindow *self)
+{
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    withdraw_incoming_notification (self);
 }
 
 static void
@@ -375,8 +403,10 @@ update_incoming (TrWindow *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->incoming_box),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 
-      /* A desktop notification when the window is not in front (and something shows them). */
+      /* A desktop notification when the window is not in front (and something shows them),
+       * once per call (this runs again when, e.g., the contacts reload). */
       if (app != NULL && !gtk_window_is_active (GTK_WINDOW (self))
+          && g_strcmp0 (self->notified_call_id, tr_incoming_call_get_id (incoming)) != 0
           && g_settings_get_boolean (self->settings, "notify-incoming-calls") && can_notify ())
         {
           g_autoptr (GNotification) notification = g_notification_new (text);
@@ -390,6 +420,8 @@ update_incoming (TrWindow *self)
                                                  tr_incoming_call_get_id (incoming));
           g_notification_set_default_action (notification, "app.activate");
           g_application_send_notification (app, nid, notification);
+          g_free (self->notified_call_id);
+          self->notified_call_id = g_strdup (tr_incoming_call_get_id (incoming));
         }
     }
 }
@@ -398,12 +430,11 @@ static void
 incoming_changed_cb (GListModel *incoming, guint position, guint removed, guint added,
                      gpointer user_data)
 {
-  TrWindow     *self = user_data;
-  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  TrWindow *self = user_data;
 
-  /* Withdraw notifications of calls that stopped ringing. */
-  if (removed > 0 && app != NULL && g_list_model_get_n_items (incoming) == 0)
-    g_application_withdraw_notification (app, "incoming-call");
+  /* Withdraw the notification of a call that stopped ringing. */
+  if (self->notified_call_id != NULL && find_incoming (self, self->notified_call_id) == NULL)
+    withdraw_incoming_notification (self);
   update_incoming (self);
   tr_window_update_actions (self);
 }
@@ -1045,6 +1076,7 @@ tr_window_dispose (GObject *object)
         g_signal_handlers_disconnect_by_func (key, call_state_cb, self);
     }
   g_clear_pointer (&self->watched_calls, g_hash_table_unref);
+  g_clear_pointer (&self->notified_call_id, g_free);
   if (self->devices != NULL)
     g_signal_handlers_disconnect_by_data (self->devices, self);
   g_clear_object (&self->devices);
@@ -1141,6 +1173,7 @@ tr_window_init (TrWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->watched_calls = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);

@@ -440,6 +440,24 @@ def withdrawn():
     assert not server.shown, f"still shown: {server.shown}"
 
 
+@step("the window comes to the front while it rings: the notification is withdrawn, once")
+def withdrawn_in_front():
+    app, server, bob = ctx["app"], ctx["notifications"], ctx["bob"]
+    send_app_to_back()
+    mark_bob = bob.mark()
+    mark = ring("ringing, window not active")
+    note = server.wait(mark, "Notify")
+    incoming_notification(note)
+    bring_app_to_front()
+    close = server.wait(mark, "CloseNotification")
+    assert close["id"] == note["id"], (close, note)
+    app.find(R.ROLE_ALERT, "Bob is calling")   # still ringing, in the window
+    hang_up_ringing(mark_bob)
+    time.sleep(0.3)
+    assert len(server.since(mark, "Notify")) == 1, server.since(mark)
+    assert len(server.since(mark, "CloseNotification")) == 1, server.since(mark)
+
+
 def notify_calls_switch(app, prefs):
     for role in (R.ROLE_TOGGLE_BUTTON, getattr(R, "ROLE_SWITCH", None), R.ROLE_CHECK_BOX):
         if role is None:
