@@ -144,30 +144,6 @@ sync_rows (TrDevicePane *self)
     sync_row (self, kind);
 }
 
-/* libadwaita 1.2's toast has an icon-only close button read as "GtkImage": name it. */
-static void
-name_toast_buttons (GtkWidget *widget,
-                    gboolean   in_toast)
-{
-  GType toast_widget_type = g_type_from_name ("AdwToastWidget");
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      gboolean inside = in_toast || (toast_widget_type != 0
-                                     && G_TYPE_CHECK_INSTANCE_TYPE (child, toast_widget_type));
-
-      if (inside && GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL)
-        {
-          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _ ("Dismiss"), -1);
-          if (gtk_widget_get_tooltip_text (child) == NULL)
-            gtk_widget_set_tooltip_text (child, _ ("Dismiss"));
-        }
-      name_toast_buttons (child, inside);
-    }
-}
-
 static void
 show_toast (TrDevicePane *self,
             const char   *text)
@@ -178,18 +154,10 @@ show_toast (TrDevicePane *self,
   AdwToast *toast = adw_toast_new (escaped);
 
   adw_toast_set_timeout (toast, 5);
-  if (window != NULL)
-    {
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), toast);
-      name_toast_buttons (window, FALSE);
-    }
-  else if (overlay != NULL)
-    {
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-      name_toast_buttons (overlay, FALSE);
-    }
+  if (window == NULL && overlay == NULL)
+    g_object_unref (toast);   /* not in a window yet */
   else
-    g_object_unref (toast);
+    tr_gui_add_toast (window != NULL ? window : overlay, toast);
 }
 
 static void

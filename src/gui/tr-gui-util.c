@@ -3,7 +3,104 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "tr-gui-util.h"
+
+/* libadwaita 1.2's toast has an icon-only close button read as "GtkImage": name it. */
+static void
+name_toast_buttons (GtkWidget *widget, gboolean in_toast)
+{
+  static GType toast_widget_type = 0;
+
+  if (toast_widget_type == 0)
+    toast_widget_type = g_type_from_name ("AdwToastWidget");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gboolean inside
+          = in_toast
+            || (toast_widget_type != 0 && G_TYPE_CHECK_INSTANCE_TYPE (child, toast_widget_type));
+
+      if (inside && GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL)
+        {
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _ ("Dismiss"), -1);
+          if (gtk_widget_get_tooltip_text (child) == NULL)
+            gtk_widget_set_tooltip_text (child, _ ("Dismiss"));
+        }
+      else if (inside && GTK_IS_BUTTON (child))
+        {
+          /* A toast's action button ("_Undo") is read as "_Undo Undo" (its label and the label
+           * it is labelled by): name it once. */
+          const char *label = gtk_button_get_label (GTK_BUTTON (child));
+          g_autoptr (GString) name = g_string_new (NULL);
+
+          for (const char *p = label; *p != '\0'; p++)
+            if (*p != '_' || p[1] == '_')
+              g_string_append_c (name, *p == '_' ? *++p : *p);
+          gtk_accessible_reset_relation (GTK_ACCESSIBLE (child),
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          name->str, -1);
+        }
+      name_toast_buttons (child, inside);
+    }
+}
+
+static void
+toast_overlay_children_changed_cb (GtkWidget *overlay)
+{
+  name_toast_buttons (overlay, FALSE);
+}
+
+static GtkWidget *
+find_toast_overlay (GtkWidget *widget)
+{
+  if (ADW_IS_TOAST_OVERLAY (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_toast_overlay (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+void
+tr_gui_add_toast (GtkWidget *where, AdwToast *toast)
+{
+  GtkWidget *overlay = find_toast_overlay (where);
+
+  if (ADW_IS_PREFERENCES_WINDOW (where))
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (where), toast);
+  else if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    {
+      g_object_unref (toast);
+      return;
+    }
+  if (overlay == NULL)
+    return;
+
+  /* A toast waits while another shows: its widget comes later. Name the buttons of every
+   * toast widget the overlay gets. */
+  if (g_object_get_data (G_OBJECT (overlay), "tr-toast-children") == NULL)
+    {
+      GListModel *children = gtk_widget_observe_children (overlay);
+
+      g_signal_connect_object (children, "items-changed",
+                               G_CALLBACK (toast_overlay_children_changed_cb), overlay,
+                               G_CONNECT_SWAPPED);
+      g_object_set_data_full (G_OBJECT (overlay), "tr-toast-children", children, g_object_unref);
+    }
+  name_toast_buttons (overlay, FALSE);
+}
 
 static void
 name_icon_buttons (GtkWidget *widget)

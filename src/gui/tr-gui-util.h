@@ -23,5 +23,9 @@ void tr_gui_entry_row_set_accessible_name (GtkWidget *entry_row, const char *nam
  * internals such as AdwPreferencesWindow's search entry are read as "GtkSearchEntry"). */
 void tr_gui_name_descendants (GtkWidget *root, GType type, const char *name);
 void tr_gui_stack_show_page (GtkStack *stack, const char *name);
+/* Adds @toast (transfer full) to the AdwToastOverlay that is @where or inside it (an
+ * AdwPreferencesWindow's own), and names its buttons for AT (libadwaita 1.2 leaves the close
+ * button as "GtkImage" and reads "_Undo" twice), also of toasts that wait their turn. */
+void tr_gui_add_toast (GtkWidget *where, AdwToast *toast);
 
 G_END_DECLS

@@ -48,7 +48,7 @@ show_settings (TrPreferencesWindow *self, const TrCallSettings *settings)
 static void
 toast (TrPreferencesWindow *self, const char *text)
 {
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+  tr_gui_add_toast (GTK_WIDGET (self), adw_toast_new (text));
 }
 
 static void

@@ -56,56 +56,13 @@ static void tr_window_update_actions (TrWindow *self);
 static void reload_directory (TrWindow *self);
 static void reload_records (TrWindow *self);
 
-/* libadwaita 1.2's toast has an icon-only close button read as "GtkImage": name it. */
-static void
-name_toast_buttons (GtkWidget *widget, gboolean in_toast)
-{
-  static GType toast_widget_type = 0;
-
-  if (toast_widget_type == 0)
-    toast_widget_type = g_type_from_name ("AdwToastWidget");
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      gboolean inside
-          = in_toast
-            || (toast_widget_type != 0 && G_TYPE_CHECK_INSTANCE_TYPE (child, toast_widget_type));
-
-      if (inside && GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL)
-        {
-          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _ ("Dismiss"), -1);
-          if (gtk_widget_get_tooltip_text (child) == NULL)
-            gtk_widget_set_tooltip_text (child, _ ("Dismiss"));
-        }
-      else if (inside && GTK_IS_BUTTON (child))
-        {
-          /* A toast's action button ("_Undo") is read as "_Undo Undo" (its label and the label
-           * it is labelled by): name it once. */
-          const char *label = gtk_button_get_label (GTK_BUTTON (child));
-          g_autoptr (GString) name = g_string_new (NULL);
-
-          for (const char *p = label; *p != '\0'; p++)
-            if (*p != '_' || p[1] == '_')
-              g_string_append_c (name, *p == '_' ? *++p : *p);
-          gtk_accessible_reset_relation (GTK_ACCESSIBLE (child),
-                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          name->str, -1);
-        }
-      name_toast_buttons (child, inside);
-    }
-}
-
 void
 tr_window_add_toast (TrWindow *self, const char *text)
 {
   AdwToast *toast = adw_toast_new (text);
 
   adw_toast_set_timeout (toast, 4);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toast_overlay), toast);
-  name_toast_buttons (self->toast_overlay, FALSE);
+  tr_gui_add_toast (self->toast_overlay, toast);
 }
 
 /* A device in use went away: say which one the calls use now. */
@@ -141,8 +98,7 @@ tr_window_set_device_manager (TrWindow *self, TrDeviceManager *devices)
 static void
 page_toast_cb (TrWindow *self, AdwToast *toast)
 {
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toast_overlay), g_object_ref (toast));
-  name_toast_buttons (self->toast_overlay, FALSE);
+  tr_gui_add_toast (self->toast_overlay, g_object_ref (toast));
 }
 
 static TrCall *

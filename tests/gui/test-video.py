@@ -4,7 +4,8 @@
 the real server, bob (transfer-cli, the test camera) calls with video. Through AT-SPI only: while
 bob's camera is on, the call view shows "Video of the other person" instead of the avatar; when
 bob turns it off the picture goes, and it comes back with his camera. Alice's camera is on (the
-call asked for video); her Camera button turns it off and Ctrl+Shift+V on again.
+call asked for video); her Camera button turns it off and Ctrl+Shift+V on again. The call view's
+Devices button opens the device pane while the call runs.
 
 Run by run-in-session.sh (loopback-only namespace), which makes media safe to turn on here; a
 private PulseAudio gives the app a microphone and a speaker."""
@@ -88,6 +89,22 @@ def own_camera():
     press("Control", "Shift", "v")
     app.find(R.ROLE_LABEL, "Camera on")
     wait_until(pressed, what="the Camera button to be pressed again")
+
+
+@step("the call view's Devices button opens the device pane: the devices, the level, closing")
+def devices_from_call():
+    app = ctx["app"]
+    app.click(R.ROLE_PUSH_BUTTON, "Devices")
+    pane = app.find(R.ROLE_FRAME, "Devices")
+    for combo in ("Microphone", "Speaker", "Camera"):
+        app.find(R.ROLE_COMBO_BOX, combo, root=pane)
+    meter = app.find(R.ROLE_LEVEL_BAR, "Input level", root=pane)
+    wait_until(lambda: meter.queryValue().currentValue > 0.3,
+               what="the input level to rise (TestMic, while the call uses it too)")
+    check_names(app, "device pane from the call view")
+    app.click(R.ROLE_PUSH_BUTTON, "Close", root=pane)
+    app.window_gone("Devices")
+    app.find(R.ROLE_PUSH_BUTTON, "Hang Up")
 
 
 @step("hang up: the call view goes")
