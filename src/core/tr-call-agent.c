@@ -590,6 +590,9 @@ handle_call_incoming (TrCallAgent *self,
   incoming = _tr_incoming_call_new (self, info);
   if (incoming == NULL)
     return;
+  /* On demand: the key is made while it rings. */
+  if (self->media_config != NULL)
+    tr_media_prewarm ();
 
   if (_tr_json_get_string (info, "replaces") != NULL)
     {
@@ -1459,7 +1462,8 @@ _tr_call_agent_new (const char               *server_uri,
       self->media_config->microphone = g_strdup (self->options->microphone);
       self->media_config->speaker = g_strdup (self->options->speaker);
       self->media_config->camera = g_strdup (self->options->camera);
-      tr_media_prewarm ();
+      if (!self->options->media_on_demand)
+        tr_media_prewarm ();
     }
 
   self->session = soup_session_new_with_options ("user-agent", "transfer/" PACKAGE_VERSION, NULL);
@@ -1647,6 +1651,9 @@ _tr_call_agent_place_call_async (TrCallAgent        *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(TrMessage) request = NULL;
   TrIdentifier *to = tr_call_get_remote_identifier (call);
+
+  if (self->media_config != NULL)
+    tr_media_prewarm ();   /* on demand: now, while the other side rings */
 
   g_return_if_fail (TR_IS_CALL_AGENT (self));
   g_return_if_fail (TR_IS_CALL (call));

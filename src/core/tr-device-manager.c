@@ -43,6 +43,7 @@ struct _TrDeviceManager
   GListStore       *devices[N_KINDS];
   TrDevice         *selected[N_KINDS];
   gboolean          chosen[N_KINDS];    /* the user picked the device (else: the default) */
+  char             *preferred[N_KINDS]; /* the id to select whenever it is listed */
   TrDevice         *lost_device;
 
   GFileMonitor     *sound_server_monitor;
@@ -213,7 +214,18 @@ add_device (TrDeviceManager *self,
   g_object_ref (self);
   g_signal_emit (self, signals[DEVICES_UPDATED], 0, kind, device, NULL);
 
-  if (self->selected[kind] == NULL
+  if (g_strcmp0 (self->preferred[kind], id) == 0 && self->selected[kind] != device)
+    {
+      /* The preferred device (back): it is the user's choice again. */
+      self->chosen[kind] = TRUE;
+      if (self->lost_device != NULL && tr_device_get_kind (self->lost_device) == kind)
+        {
+          g_clear_object (&self->lost_device);
+          g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOST_DEVICE]);
+        }
+      set_selected (self, kind, device);
+    }
+  else if (self->selected[kind] == NULL
       || (!self->chosen[kind] && tr_device_get_is_default (device)
           && !tr_device_get_is_default (self->selected[kind])))
     set_selected (self, kind, pick_fallback (self, kind));
@@ -506,7 +518,10 @@ tr_device_manager_finalize (GObject *object)
   TrDeviceManager *self = TR_DEVICE_MANAGER (object);
 
   for (guint kind = 0; kind < N_KINDS; kind++)
-    g_clear_object (&self->devices[kind]);
+    {
+      g_clear_object (&self->devices[kind]);
+      g_free (self->preferred[kind]);
+    }
 
   G_OBJECT_CLASS (tr_device_manager_parent_class)->finalize (object);
 }
@@ -677,6 +692,36 @@ tr_device_manager_select (TrDeviceManager *self,
     }
 
   set_selected (self, kind, device);
+}
+
+void
+tr_device_manager_set_preferred (TrDeviceManager *self,
+                                 TrDeviceKind     kind,
+                                 const char      *id)
+{
+  TrDevice *device;
+
+  g_return_if_fail (TR_IS_DEVICE_MANAGER (self));
+  g_return_if_fail (kind < N_KINDS);
+
+  g_free (self->preferred[kind]);
+  self->preferred[kind] = id != NULL && *id != '\0' ? g_strdup (id) : NULL;
+
+  /* Not listed yet (or the monitor not started): add_device() selects it when it comes. */
+  if (!self->started || self->preferred[kind] == NULL)
+    return;
+  device = find_by_id (self, kind, self->preferred[kind], NULL);
+  if (device != NULL && device != self->selected[kind])
+    tr_device_manager_select (self, kind, device);
+}
+
+const char *
+tr_device_manager_get_preferred (TrDeviceManager *self,
+                                 TrDeviceKind     kind)
+{
+  g_return_val_if_fail (TR_IS_DEVICE_MANAGER (self), NULL);
+  g_return_val_if_fail (kind < N_KINDS, NULL);
+  return self->preferred[kind];
 }
 
 void

@@ -62,6 +62,16 @@ void             tr_device_manager_select_microphone   (TrDeviceManager *self, T
 void             tr_device_manager_select_speaker      (TrDeviceManager *self, TrDevice *device);
 void             tr_device_manager_select_camera       (TrDeviceManager *self, TrDevice *device);
 
+/*
+ * The device the user prefers (an id, e.g. kept in settings; NULL or "" for the system
+ * default): selected whenever it is listed — now, when the monitor starts, and each time it
+ * is plugged in again after a fallback. Does not start the device monitor (nor GStreamer).
+ */
+void             tr_device_manager_set_preferred       (TrDeviceManager *self, TrDeviceKind kind,
+                                                        const char *id);
+/* (nullable) */
+const char      *tr_device_manager_get_preferred       (TrDeviceManager *self, TrDeviceKind kind);
+
 /* (nullable) (transfer none) a listed device of @kind whose id or name is @id_or_name */
 TrDevice        *tr_device_manager_find                (TrDeviceManager *self, TrDeviceKind kind,
                                                         const char *id_or_name);

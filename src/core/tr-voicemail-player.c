@@ -293,6 +293,7 @@ start_pipeline (TrVoicemailPlayer *self,
   GstElement *elements[G_N_ELEMENTS (factories) + 1] = { NULL, };
   gboolean complete = TRUE;
 
+  gst_init (NULL, NULL);   /* the first media of an app that starts it on demand */
   self->pipeline = g_object_ref_sink (gst_pipeline_new ("voicemail-player"));
   for (guint i = 0; i < G_N_ELEMENTS (factories); i++)
     {

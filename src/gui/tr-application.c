@@ -640,6 +640,8 @@ tr_application_init (TrApplication *self)
 
   self->cancellable = g_cancellable_new ();
   self->options = tr_call_agent_options_new ();
+  /* Media (GStreamer, the DTLS key) when a call starts or rings, not while the app sits idle. */
+  self->options->media_on_demand = TRUE;
   /* For tests and debugging: the reconnect policy (see docs/architecture.md). */
   if (g_getenv ("TRANSFER_RECONNECT_BASE_MS") != NULL)
     self->options->reconnect_base_delay_ms

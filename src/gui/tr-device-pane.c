@@ -181,12 +181,14 @@ row_selected_cb (TrDevicePane *self,
   if (TR_IS_DEVICE (item))
     {
       tr_device_manager_select (self->devices, kind, TR_DEVICE (item));
+      tr_device_manager_set_preferred (self->devices, kind, tr_device_get_id (TR_DEVICE (item)));
       g_settings_set_string (self->settings, settings_keys[kind],
                              tr_device_get_id (TR_DEVICE (item)));
     }
   else
     {
       tr_device_manager_select (self->devices, kind, NULL);
+      tr_device_manager_set_preferred (self->devices, kind, NULL);
       g_settings_set_string (self->settings, settings_keys[kind], "");
     }
   self->syncing--;
@@ -508,34 +510,6 @@ tr_device_pane_window_new (GtkWindow       *parent,
   return window;
 }
 
-static void
-apply_saved (TrDeviceManager *devices,
-             GSettings       *settings,
-             TrDeviceKind     kind)
-{
-  g_autofree char *id = g_settings_get_string (settings, settings_keys[kind]);
-  TrDevice *device;
-
-  if (*id == '\0')
-    return;
-
-  device = tr_device_manager_find (devices, kind, id);
-  if (device != NULL && device != tr_device_manager_get_selected (devices, kind)
-      && g_strcmp0 (tr_device_get_id (device), id) == 0)
-    tr_device_manager_select (devices, kind, device);
-}
-
-static void
-saved_device_added_cb (TrDeviceManager *devices,
-                       TrDeviceKind     kind,
-                       TrDevice        *added,
-                       TrDevice        *removed,
-                       GSettings       *settings)
-{
-  if (added != NULL && kind < N_KINDS)
-    apply_saved (devices, settings, kind);
-}
-
 void
 tr_device_pane_apply_saved_choices (TrDeviceManager *devices,
                                     GSettings       *settings)
@@ -543,11 +517,14 @@ tr_device_pane_apply_saved_choices (TrDeviceManager *devices,
   g_return_if_fail (TR_IS_DEVICE_MANAGER (devices));
   g_return_if_fail (G_IS_SETTINGS (settings));
 
+  /* The manager selects them when they are listed: at the first call or when the pane opens,
+   * and again whenever they are plugged back in (nothing starts here). */
   for (guint kind = 0; kind < N_KINDS; kind++)
-    apply_saved (devices, settings, kind);
-  g_signal_connect_data (devices, "devices-updated", G_CALLBACK (saved_device_added_cb),
-                         g_object_ref (settings), (GClosureNotify) (void (*) (void)) g_object_unref,
-                         0);
+    {
+      g_autofree char *id = g_settings_get_string (settings, settings_keys[kind]);
+
+      tr_device_manager_set_preferred (devices, kind, id);
+    }
 }
 
 char *

@@ -46,6 +46,7 @@ struct _TrWindow
   GListModel   *directory;
   TrDeviceManager *devices;
   char         *notified_call_id; /* the incoming call a notification is up for */
+  GtkWidget    *shortcuts_window; /* built on first use; reused */
   GHashTable   *watched_calls; /* TrCall (ref) we follow for their end */
   GCancellable *cancellable;
 };
@@ -55,6 +56,7 @@ G_DEFINE_FINAL_TYPE (TrWindow, tr_window, ADW_TYPE_APPLICATION_WINDOW)
 static void tr_window_update_actions (TrWindow *self);
 static void reload_directory (TrWindow *self);
 static void reload_records (TrWindow *self);
+static void show_shortcuts_action (GtkWidget *widget, const char *action_name, GVariant *param);
 
 void
 tr_window_add_toast (TrWindow *self, const char *text)
@@ -322,6 +324,11 @@ withdraw_incoming_notification (TrWindow *self)
   if (self->notified_call_id == NULL)
     return;
   g_clear_pointer (&self->notified_call_id, g_free);
+  if (self->shortcuts_window != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (self->shortcuts_window));
+      g_clear_object (&self->shortcuts_window);
+    }
   if (app != NULL)
     g_application_withdraw_notification (app, "incoming-call");
 }
@@ -1089,6 +1096,8 @@ tr_window_class_init (TrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.decline", NULL, decline_action);
   gtk_widget_class_install_action (widget_class, "win.hang-up", NULL, hang_up_action);
   gtk_widget_class_install_action (widget_class, "win.mute", NULL, mute_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
+                                   show_shortcuts_action);
   gtk_widget_class_install_action (widget_class, "win.camera", NULL, camera_action);
   gtk_widget_class_install_action (widget_class, "win.hold", NULL, hold_action);
   gtk_widget_class_install_action (widget_class, "win.transfer", NULL, transfer_action);
@@ -1198,14 +1207,28 @@ name_shortcuts_window (GtkWidget *widget)
     }
 }
 
+/* The shortcuts window is built when first asked for (not at start-up, as GtkApplication would
+ * from gtk/help-overlay.ui: about 1 MiB for a window rarely opened), then kept and reused. */
+static void
+show_shortcuts_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  TrWindow *self = TR_WINDOW (widget);
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr (GtkBuilder) builder
+          = gtk_builder_new_from_resource ("/com/example/Transfer/shortcuts-window.ui");
+
+      self->shortcuts_window = GTK_WIDGET (g_object_ref (gtk_builder_get_object (builder, "help_overlay")));
+      gtk_window_set_transient_for (GTK_WINDOW (self->shortcuts_window), GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (GTK_WINDOW (self->shortcuts_window), TRUE);
+      name_shortcuts_window (self->shortcuts_window);
+    }
+  gtk_window_present (GTK_WINDOW (self->shortcuts_window));
+}
+
 TrWindow *
 tr_window_new (AdwApplication *application)
 {
-  TrWindow           *self = g_object_new (TR_TYPE_WINDOW, "application", application, NULL);
-  GtkShortcutsWindow *overlay
-      = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
-
-  if (overlay != NULL)
-    name_shortcuts_window (GTK_WIDGET (overlay));
-  return self;
+  return g_object_new (TR_TYPE_WINDOW, "application", application, NULL);
 }

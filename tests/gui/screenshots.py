@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Takes screenshots of the app's main screens into $TR_SCREENSHOT_DIR (default
 data/screenshots): sign-in, contacts, incoming call, call, transfer dialog, transfer failed,
-connection banner, recent calls, preferences. Run by tools/screenshots (in run-in-session.sh);
-needs ImageMagick's `import`."""
+connection banner, recent calls, a video call, voicemail, preferences, devices. Run by
+tools/screenshots (in run-in-session.sh, which makes media safe here: a private PulseAudio and
+the test camera); needs ImageMagick's `import`."""
 
 import os
 import re
@@ -13,7 +14,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import pyatspi as R  # noqa: E402
-from trharness import App, Agent, Server, call_event, log  # noqa: E402
+from trharness import (App, Agent, Server, call_event, log, start_pulseaudio,  # noqa: E402
+                       stop_pulseaudio)
 
 OUT = os.environ.get("TR_SCREENSHOT_DIR",
                      os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data",
@@ -30,12 +32,17 @@ def shot(name):
 
 
 def main():
+    os.environ.update(TRANSFER_MEDIA="1", TRANSFER_ICE_LOOPBACK="1", TRANSFER_TEST_CAMERA="1")
+    pulse = start_pulseaudio(microphone=True)
     server = Server()
     for uid, name in (("alice", "Alice Liddell"), ("bob", "Bob Marley"), ("carol", "Carol King"),
                       ("dave", "Dave Brubeck")):
         server.add_user(uid, name)
     server.start()
-    agents = {uid: Agent(uid, server.url, server.token(uid)) for uid in ("bob", "carol", "dave")}
+    # The other parties: a tone as microphone, no speaker, the test camera.
+    agents = {uid: Agent(uid, server.url, server.token(uid),
+                         extra_args=("--mic", "tone:440", "--speaker", "none", "--camera", "test"))
+              for uid in ("bob", "carol", "dave")}
     for agent in agents.values():
         agent.wait_event(lambda e: e.get("event") == "connection", what="connected")
     app = App(env={"TRANSFER_SERVER_URL": server.url, "TRANSFER_RECONNECT_BASE_MS": "20000"})
@@ -82,15 +89,40 @@ def main():
         shot("recent")
         app.click(R.ROLE_PAGE_TAB, "Contacts")
 
+        bob.send("call alice --video")
+        app.click(R.ROLE_PUSH_BUTTON, "Accept")
+        app.find(R.ROLE_IMAGE, "Video of the other person", timeout=20)
+        app.find(R.ROLE_LABEL, re.compile(r"^Connected · 0:0[3-9]$"), timeout=15)
+        shot("video-call")
+        app.click(R.ROLE_PUSH_BUTTON, "Hang Up")
+        app.gone(R.ROLE_PUSH_BUTTON, "Hang Up")
+
+        carol = agents["carol"]
+        mark = carol.mark()
+        carol.send("call alice --voicemail")
+        carol.wait_event(call_event("connected"), since=mark)
+        subprocess.run(["sleep", "4.5"])
+        carol.send("hangup")
+        app.click(R.ROLE_PAGE_TAB, "Voicemail")
+        app.find(R.ROLE_LIST_ITEM, re.compile(r"^Unheard message from Carol King"), timeout=15)
+        shot("voicemail")
+        app.click(R.ROLE_PAGE_TAB, "Contacts")
+
         app.click(R.ROLE_PUSH_BUTTON, "Main Menu")
         app.click(R.ROLE_MENU_ITEM, "Preferences")
         app.find(R.ROLE_SPIN_BUTTON, "Unanswered After")
         shot("preferences")
+        prefs = app.find(R.ROLE_FRAME, "Preferences")
+        app.click(R.ROLE_PAGE_TAB, "Devices", root=prefs)
+        app.find(R.ROLE_IMAGE, "Camera preview", root=prefs)
+        subprocess.run(["sleep", "1"])
+        shot("devices")
     finally:
         for agent in agents.values():
             agent.close()
         app.quit()
         server.stop()
+        stop_pulseaudio(pulse)
     return 0
 
 

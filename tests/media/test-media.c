@@ -325,6 +325,28 @@ test_hotplug (AgentFixture *f, gconstpointer data)
   g_assert_cmpint (tr_call_get_state (call_b), ==, TR_CALL_STATE_CONNECTED);
   g_assert_cmpint (tr_call_get_state (call_a), ==, TR_CALL_STATE_CONNECTED);
 
+  /* The headset preferred (as the app's saved choice): plugged in again, it is selected again,
+   * in the middle of the call; no longer preferred, unplugging it changes nothing. */
+  tr_device_manager_set_preferred (devices, TR_DEVICE_KIND_SPEAKER, "usb");
+  g_assert_cmpstr (tr_device_manager_get_preferred (devices, TR_DEVICE_KIND_SPEAKER), ==, "usb");
+  g_assert_cmpstr (tr_device_get_id (tr_device_manager_get_selected_speaker (devices)), ==, "spk");
+  g_free (module);
+  module = pactl ("load-module module-null-sink sink_name=usb "
+                  "sink_properties=device.description=USBHeadset");
+  wait_counter (&events.added, 2, "the USB headset to come back");
+  g_assert_cmpstr (tr_device_get_id (tr_device_manager_get_selected_speaker (devices)), ==, "usb");
+  g_assert_null (tr_device_manager_get_lost_device (devices));
+  at_usb = tone_probe_new ("usb");
+  wait_hears (at_usb, TONE_A, "B hears A on the USB headset again");
+  g_clear_pointer (&at_usb, tone_probe_free);
+  tr_device_manager_set_preferred (devices, TR_DEVICE_KIND_SPEAKER, NULL);
+  tr_device_manager_select_speaker (devices, NULL);
+  g_assert_cmpstr (tr_device_get_id (tr_device_manager_get_selected_speaker (devices)), ==, "spk");
+  pactl_unload_module (module);
+  wait_counter (&events.removed, 2, "the USB headset to go again");
+  g_assert_cmpint (events.fell_back, ==, 1);
+  wait_hears (at_spk, TONE_A, "B hears A on the default speaker");
+
   /* A's microphone: plug a second one (660 Hz), select it, unplug it. */
   g_clear_pointer (&module, g_free);
   feed_sink = pactl ("load-module module-null-sink sink_name=mic2feed");
