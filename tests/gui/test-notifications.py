@@ -35,23 +35,17 @@ from gi.repository import Gio, GLib  # noqa: E402
 from Xlib import X, display as xdisplay  # noqa: E402
 
 import trharness  # noqa: E402
-from trharness import (App, Agent, Server, call_event, dump, has_state, log,  # noqa: E402
+from trharness import (App, Agent, Server, Steps, call_event, has_state, log,  # noqa: E402
                        point_at, wait_until)
 
 R = pyatspi
-ctx = {}
-steps = []
+steps = Steps()
+step = steps.step
+ctx = steps.ctx
 
 # How long "no notification" is watched for after the in-window alert has appeared: the app
 # sends it from the same function that shows the alert, so it would be on the bus in ms.
 QUIET = 1.5
-
-
-def step(name):
-    def wrap(fn):
-        steps.append((name, fn))
-        return fn
-    return wrap
 
 
 # The notification server
@@ -331,7 +325,9 @@ def hang_up_ringing(mark_bob):
 
 def setup():
     ctx["notifications"] = NotificationServer()
+    steps.on_teardown(ctx["notifications"].stop)
     ctx["other"] = OtherWindow()
+    steps.on_teardown(ctx["other"].close)
     server = Server()
     server.add_user("alice", "Alice")
     server.add_user("bob", "Bob")
@@ -347,6 +343,7 @@ def setup():
     bob.wait_event(lambda e: e.get("event") == "connection" and e.get("state") == "connected",
                    what="bob connected")
     ctx["bob"] = bob
+    steps.on_teardown(bob.close)
 
 
 @step("signed in; the notification server is on the bus; the window loses 'active' to another")
@@ -570,49 +567,7 @@ def wait_for_call(proc, state, timeout):
 
 
 def main():
-    print(f"1..{len(steps)}", flush=True)
-    failed = 0
-    try:
-        setup()
-    except Exception as e:
-        print(f"Bail out! setup: {e}", flush=True)
-        return 1
-    for i, (name, fn) in enumerate(steps, 1):
-        if failed:
-            print(f"not ok {i} - {name} # SKIP an earlier step failed", flush=True)
-            continue
-        started = time.monotonic()
-        try:
-            fn()
-            print(f"ok {i} - {name} ({time.monotonic() - started:.1f} s)", flush=True)
-        except Exception as e:
-            failed += 1
-            print(f"not ok {i} - {name}", flush=True)
-            for line in str(e).splitlines():
-                print("#", line, flush=True)
-            app = ctx.get("app")
-            if app is not None and app.proc.poll() is None:
-                try:
-                    for w in app.windows():
-                        log("window", repr(w.name), w.getState().getStates())
-                        dump(w)
-                except Exception as e2:
-                    log("cannot dump the tree:", e2)
-            elif app is not None:
-                log("the app exited with", app.proc.returncode)
-    if "bob" in ctx:
-        ctx["bob"].close()
-    if "app" in ctx:
-        ctx["app"].quit()
-        if ctx["app"].proc.returncode not in (0, -15) and not failed:
-            print(f"# the app exited with {ctx['app'].proc.returncode}", flush=True)
-    if "server" in ctx:
-        ctx["server"].stop()
-    if "other" in ctx:
-        ctx["other"].close()
-    if "notifications" in ctx:
-        ctx["notifications"].stop()
-    return 1 if failed else 0
+    return steps.run(setup)
 
 
 if __name__ == "__main__":

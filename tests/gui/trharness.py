@@ -539,6 +539,11 @@ class Steps:
     def __init__(self):
         self.steps = []
         self.ctx = {}
+        self.cleanups = []
+
+    def on_teardown(self, fn):
+        """@fn runs at teardown, after the app, agents and server have gone (last added first)."""
+        self.cleanups.append(fn)
 
     def step(self, name):
         def wrap(fn):
@@ -610,3 +615,8 @@ class Steps:
             self.ctx["server"].stop()
         if "pulse" in self.ctx:
             stop_pulseaudio(self.ctx["pulse"])
+        for fn in reversed(self.cleanups):
+            try:
+                fn()
+            except Exception as e:
+                log("teardown:", e)

@@ -25,17 +25,6 @@
 #define TONE_B 440.0
 #define TONE_C 880.0
 
-static void
-media_setup (AgentFixture *f, gconstpointer data)
-{
-  static const char *const tones[] = { "tone:660", "tone:440", "tone:880", "none" };
-  static const char *const speakers[] = { "spk_a", "spk_b", "spk_c", "none" };
-  TrCallAgentOptions *options[N_AGENTS];
-
-  media_options_init (options, N_AGENTS, tones, speakers);
-  agent_fixture_setup_full (f, options);
-  media_options_clear (options, N_AGENTS);
-}
 
 /* A holds B (440), consults C (880), transfers A–B to A–C: B and C hear each other, and at C
  * the new call took the old one's place in "calls" without ringing (test-media.c's
@@ -595,11 +584,11 @@ main (int argc, char *argv[])
   if (!media_test_init (&argc, &argv))
     return g_test_run ();
 
-  g_test_add ("/media/attended-replaces", AgentFixture, NULL, media_setup, test_attended,
+  g_test_add ("/media/attended-replaces", AgentFixture, NULL, tones_fixture_setup, test_attended,
               agent_fixture_teardown);
-  g_test_add ("/media/voicemail-transfer", AgentFixture, NULL, media_setup,
+  g_test_add ("/media/voicemail-transfer", AgentFixture, NULL, tones_fixture_setup,
               test_voicemail_transfer, agent_fixture_teardown);
-  g_test_add ("/media/voicemail-cli", AgentFixture, NULL, media_setup, test_voicemail_cli,
+  g_test_add ("/media/voicemail-cli", AgentFixture, NULL, tones_fixture_setup, test_voicemail_cli,
               agent_fixture_teardown);
 
   return g_test_run ();

@@ -18,17 +18,6 @@
 #define TONE_B 440.0
 #define SPOKEN_MS 4000
 
-static void
-player_setup (AgentFixture *f, gconstpointer data)
-{
-  static const char *const tones[] = { "tone:660", "tone:440", "tone:880", "none" };
-  static const char *const speakers[] = { "spk_a", "spk_b", "spk_c", "none" };
-  TrCallAgentOptions *options[N_AGENTS];
-
-  media_options_init (options, N_AGENTS, tones, speakers);
-  agent_fixture_setup_full (f, options);
-  media_options_clear (options, N_AGENTS);
-}
 
 typedef struct
 {
@@ -166,7 +155,7 @@ main (int argc, char *argv[])
   if (!media_test_init (&argc, &argv))
     return g_test_run ();
 
-  g_test_add ("/media/voicemail-player", AgentFixture, NULL, player_setup, test_play,
+  g_test_add ("/media/voicemail-player", AgentFixture, NULL, tones_fixture_setup, test_play,
               agent_fixture_teardown);
 
   return g_test_run ();

@@ -103,6 +103,18 @@ media_options_clear (TrCallAgentOptions **options, guint n)
     g_clear_pointer (&options[i], tr_call_agent_options_free);
 }
 
+void
+tones_fixture_setup (AgentFixture *f, gconstpointer data)
+{
+  static const char *const tones[] = { "tone:660", "tone:440", "tone:880", "none" };
+  static const char *const speakers[] = { "spk_a", "spk_b", "spk_c", "none" };
+  TrCallAgentOptions *options[N_AGENTS];
+
+  media_options_init (options, N_AGENTS, tones, speakers);
+  agent_fixture_setup_full (f, options);
+  media_options_clear (options, N_AGENTS);
+}
+
 char *
 greeting_path (void)
 {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "transfer-core.h"
+#include "tr-agent-fixture.h"
 
 G_BEGIN_DECLS
 
@@ -44,6 +45,9 @@ GAsyncResult *wait_result          (GAsyncResult **result, guint timeout_ms);
 void          media_options_init   (TrCallAgentOptions **options, guint n,
                                     const char *const *microphones, const char *const *speakers);
 void          media_options_clear  (TrCallAgentOptions **options, guint n);
+/* A GTest fixture set-up: agents A, B, C with 660, 440 and 880 Hz tones as microphones on
+ * speakers spk_a, spk_b, spk_c; D silent, with no speaker. */
+void          tones_fixture_setup  (AgentFixture *f, gconstpointer data);
 
 /* The voicemail line's greeting beside the built server (the server's default). */
 char         *greeting_path        (void) G_GNUC_WARN_UNUSED_RESULT;
