@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "tr-display.h"
 
@@ -416,6 +417,28 @@ tr_record_subtitle (gboolean outgoing, gint64 answered_at_ms, gint64 ended_at_ms
   return g_strdup_printf (_ ("%s · not answered"), direction);
 }
 
+const char *
+tr_service_line_name (const char *user_id, const char *server_name)
+{
+  static const struct
+  {
+    const char *id;
+    const char *name;
+  } lines[] = {
+    { "echo", N_ ("Echo test") },
+    { "voicemail", N_ ("Voicemail") },
+    { "line-busy", N_ ("Always busy") },
+    { "line-noanswer", N_ ("Never answers") },
+    { "line-decline", N_ ("Always declines") },
+  };
+
+  for (guint i = 0; user_id != NULL && i < G_N_ELEMENTS (lines); i++)
+    if (strcmp (user_id, lines[i].id) == 0
+        && (server_name == NULL || strcmp (server_name, lines[i].name) == 0))
+      return _ (lines[i].name);
+  return NULL;
+}
+
 char *
 tr_identifier_dup_display_name (TrIdentifier *id, GListModel *directory)
 {
@@ -433,7 +456,11 @@ tr_identifier_dup_display_name (TrIdentifier *id, GListModel *directory)
 
           if (tr_identifier_equal (tr_directory_entry_get_identifier (entry), id) && name != NULL
               && *name != '\0')
-            return g_strdup (name);
+            {
+              const char *line = tr_service_line_name (tr_identifier_get_raw_id (id), name);
+
+              return g_strdup (line != NULL ? line : name);
+            }
         }
     }
   return g_strdup (tr_identifier_get_raw_id (id));
@@ -448,7 +475,11 @@ tr_call_dup_display_name (TrCall *call)
     {
       g_autoptr (TrRemoteParticipant) p = g_list_model_get_item (participants, 0);
       const char *name = tr_remote_participant_get_display_name (p);
+      const char *line = tr_service_line_name (
+          tr_identifier_get_raw_id (tr_call_get_remote_identifier (call)), name);
 
+      if (line != NULL)
+        return g_strdup (line);
       if (name != NULL && *name != '\0')
         return g_strdup (name);
     }

@@ -100,8 +100,12 @@ char *tr_record_subtitle (gboolean outgoing, gint64 answered_at_ms, gint64 ended
 G_END_DECLS
 
 G_BEGIN_DECLS
-/* The name to show for a call: the remote participant's display name, else the remote id.
- * (transfer full) */
+/* The server's service lines (docs/protocol.md) get their names from the server in English:
+ * the translated name of line @user_id when @server_name is that line's English name (or NULL:
+ * the caller knows it is a service line); else NULL. */
+const char *tr_service_line_name (const char *user_id, const char *server_name);
+/* The name to show for a call: the remote participant's display name (a service line's
+ * translated), else the remote id. (transfer full) */
 char *tr_call_dup_display_name (TrCall *call) G_GNUC_WARN_UNUSED_RESULT;
 /* The name of an identifier: @directory's display name (GListModel of #TrDirectoryEntry,
  * nullable) else the raw id. (transfer full) */

@@ -477,9 +477,10 @@ create_contact_row (TrWindow *self, TrDirectoryEntry *entry)
 {
   TrIdentifier    *id = tr_directory_entry_get_identifier (entry);
   const char      *raw = tr_identifier_get_raw_id (id);
-  const char      *name = tr_directory_entry_get_display_name (entry);
-  const char      *title = name && *name ? name : raw;
   gboolean         service = tr_directory_entry_get_kind (entry) == TR_DIRECTORY_ENTRY_KIND_SERVICE;
+  const char      *line = service ? tr_service_line_name (raw, NULL) : NULL;
+  const char      *name = line ? line : tr_directory_entry_get_display_name (entry);
+  const char      *title = name && *name ? name : raw;
   g_autofree char *subtitle = NULL;
   g_autofree char *button_label = g_strdup_printf (_ ("Call %s"), title);
   GtkWidget       *row = adw_action_row_new ();

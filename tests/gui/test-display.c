@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "tr-display.h"
+#include "tr-voicemail-page.h"
 
 static GError *
 tr_err (TrStatus status)
@@ -277,6 +278,65 @@ test_pick_active_call (void)
   g_assert_cmpint (tr_pick_active_call (NULL, 0), ==, -1);
 }
 
+static void
+test_service_lines (void)
+{
+  /* Known lines by id, when the server calls them by their English name (or the caller knows
+   * it is a service line); anyone else keeps their name. */
+  g_assert_cmpstr (tr_service_line_name ("line-busy", "Always busy"), ==, "Always busy");
+  g_assert_cmpstr (tr_service_line_name ("echo", NULL), ==, "Echo test");
+  g_assert_cmpstr (tr_service_line_name ("line-noanswer", NULL), ==, "Never answers");
+  g_assert_cmpstr (tr_service_line_name ("line-decline", NULL), ==, "Always declines");
+  g_assert_cmpstr (tr_service_line_name ("voicemail", "Voicemail"), ==, "Voicemail");
+  g_assert_null (tr_service_line_name ("echo", "Echo Chamber Ltd"));
+  g_assert_null (tr_service_line_name ("bob", NULL));
+  g_assert_null (tr_service_line_name (NULL, NULL));
+}
+
+static void
+test_voicemail_texts (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_local (2026, 11, 30, 10, 30, 0);
+  g_autoptr (GDateTime) morning = g_date_time_new_local (2026, 11, 30, 9, 14, 0);
+  g_autoptr (GDateTime) last_night = g_date_time_new_local (2026, 11, 29, 23, 59, 0);
+  g_autoptr (GDateTime) older = g_date_time_new_local (2026, 11, 2, 8, 5, 0);
+  g_autofree char *today = tr_voicemail_when_text (morning, now, FALSE);
+  g_autofree char *today_spoken = tr_voicemail_when_text (morning, now, TRUE);
+  g_autofree char *yesterday = tr_voicemail_when_text (last_night, now, FALSE);
+  g_autofree char *yesterday_spoken = tr_voicemail_when_text (last_night, now, TRUE);
+  g_autofree char *before = tr_voicemail_when_text (older, now, FALSE);
+  g_autofree char *before_spoken = tr_voicemail_when_text (older, now, TRUE);
+  g_autofree char *unheard = tr_voicemail_row_text ("Bob", FALSE, 4200, morning, now);
+  g_autofree char *heard = tr_voicemail_row_text ("Bob", TRUE, 61500, last_night, now);
+  g_autofree char *none = tr_voicemail_unheard_text (0);
+  g_autofree char *one = tr_voicemail_unheard_text (1);
+  g_autofree char *two = tr_voicemail_unheard_text (2);
+  g_autofree char *d0 = tr_voicemail_duration_text (0);
+  g_autofree char *d1 = tr_voicemail_duration_text (499);
+  g_autofree char *d2 = tr_voicemail_duration_text (500);
+  g_autofree char *d3 = tr_voicemail_duration_text (125000);
+  g_autofree char *d4 = tr_voicemail_duration_text (-20);
+
+  g_assert_cmpstr (today, ==, "Today 09:14");
+  g_assert_cmpstr (today_spoken, ==, "today at 09:14");
+  g_assert_cmpstr (yesterday, ==, "Yesterday 23:59");
+  g_assert_cmpstr (yesterday_spoken, ==, "yesterday at 23:59");
+  /* Older: the locale's date ("%x") and the time. */
+  g_assert_true (g_str_has_suffix (before, " 08:05"));
+  g_assert_false (g_str_has_prefix (before, "Today") || g_str_has_prefix (before, "Yesterday"));
+  g_assert_true (g_str_has_prefix (before_spoken, "on ") && g_str_has_suffix (before_spoken, " at 08:05"));
+  g_assert_cmpstr (unheard, ==, "Unheard message from Bob, 0:04, today at 09:14");
+  g_assert_cmpstr (heard, ==, "Message from Bob, 1:02, yesterday at 23:59");
+  g_assert_cmpstr (none, ==, "No unheard messages");
+  g_assert_cmpstr (one, ==, "1 unheard");
+  g_assert_cmpstr (two, ==, "2 unheard");
+  g_assert_cmpstr (d0, ==, "0:00");
+  g_assert_cmpstr (d1, ==, "0:00");
+  g_assert_cmpstr (d2, ==, "0:01");
+  g_assert_cmpstr (d3, ==, "2:05");
+  g_assert_cmpstr (d4, ==, "0:00");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -294,6 +354,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/display/contacts-and-ids", test_contacts_and_ids);
   g_test_add_func ("/display/incoming-and-records", test_incoming_and_records);
   g_test_add_func ("/display/call/pick-active", test_pick_active_call);
+  g_test_add_func ("/display/service-lines", test_service_lines);
+  g_test_add_func ("/display/voicemail", test_voicemail_texts);
 
   return g_test_run ();
 }

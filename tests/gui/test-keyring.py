@@ -25,7 +25,7 @@ from gi.repository import Gio, GLib, Secret  # noqa: E402
 
 import pyatspi  # noqa: E402
 from trharness import (Server, Steps, _die_with_parent, check_names, has_state, log,  # noqa: E402
-                       wait_until, walk)
+                       wait_until)
 
 R = pyatspi
 SCHEMA = "com.example.Transfer"
@@ -75,15 +75,18 @@ def start_keyring():
     proc.stdin.write(b"test-password")
     proc.stdin.close()
     ctx["keyring"] = proc
-
-    def ready():
-        if proc.poll() is not None:
-            raise SystemExit(f"gnome-keyring-daemon exited with {proc.returncode}")
-        return bus_has_owner("org.freedesktop.secrets")
-    wait_until(ready, what="gnome-keyring-daemon on the session bus")
+    deadline = time.monotonic() + 10
+    while not bus_has_owner("org.freedesktop.secrets"):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"gnome-keyring-daemon not on the session bus ({proc.poll()})")
+        time.sleep(0.05)
     log("gnome-keyring-daemon pid", proc.pid)
-    wait_until(lambda: os.path.exists(os.path.join(home, "data", "keyrings", "login.keyring")),
-               what="the login keyring")
+    # Where the app stores: the "default" collection, the unlocked login keyring.
+    service = Secret.Service.get_sync(Secret.ServiceFlags.OPEN_SESSION, None)
+    login = Secret.Collection.for_alias_sync(service, "default", Secret.CollectionFlags.NONE,
+                                             None)
+    assert login is not None and not login.get_locked(), "no unlocked default keyring"
+    log("default keyring:", login.get_label(), login.get_object_path())
 
 
 def stop_keyring():
@@ -121,11 +124,9 @@ def keep_token(url, account, token):
 
 def remember_switch(app):
     """The switch in the "Remember the Token in the Keyring" row."""
-    row = app.find(None, REMEMBER)
-    for node, _ in walk(row):
-        if node.getRole() in (R.ROLE_TOGGLE_BUTTON, getattr(R, "ROLE_SWITCH", -1)):
-            return node
-    raise AssertionError(f"no switch in the row {REMEMBER!r}")
+    roles = (R.ROLE_CHECK_BOX, R.ROLE_TOGGLE_BUTTON, getattr(R, "ROLE_SWITCH", -1))
+    return wait_until(lambda: [n for n in app.find_all(None, REMEMBER) if n.getRole() in roles][0],
+                      what=f"the switch {REMEMBER!r}")
 
 
 def switch_is_on(node):
@@ -141,13 +142,16 @@ def sign_in_error(app):
     return alerts[0].name if alerts else None
 
 
-def wait_main_window(app, what):
-    """Until the main window (contacts) shows, failing as soon as the sign-in page does."""
+def wait_main_window(app, what, from_sign_in_page=False, earlier_error=None):
+    """Until the main window (contacts) shows, failing as soon as the sign-in page does (or,
+    @from_sign_in_page, says why signing in failed: another error than @earlier_error, which
+    stays on the page until it goes)."""
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         if app.find_all(R.ROLE_PUSH_BUTTON, "Call Bob"):
             return
-        if on_sign_in_page(app):
+        if (sign_in_error(app) not in (None, earlier_error)
+                or (not from_sign_in_page and on_sign_in_page(app))):
             raise AssertionError(f"{what}: the sign-in page showed (error: {sign_in_error(app)!r})")
         time.sleep(0.05)
     raise AssertionError(f"{what}: timed out waiting for the main window")
@@ -191,7 +195,7 @@ def remember():
     ctx["token"] = token
     app.set_text(None, "Access Token", token)
     app.click(R.ROLE_PUSH_BUTTON, "Sign In")
-    wait_main_window(app, "sign-in with Remember")
+    wait_main_window(app, "sign-in with Remember", from_sign_in_page=True)
     wait_until(lambda: kept_tokens(server.url), what="the token in the keyring")
     time.sleep(0.5)  # a second, duplicate item would show up now
     kept = kept_tokens(server.url)
@@ -219,10 +223,8 @@ def sign_out():
     app.click(R.ROLE_PUSH_BUTTON, "Main Menu")
     app.click(R.ROLE_MENU_ITEM, "Sign Out")
     app.find(R.ROLE_PUSH_BUTTON, "Sign In")
-    url = app.find(None, "Server Address")
-    wait_until(lambda: any(server.url in (app.text_of(n) if n.getRole() == R.ROLE_TEXT
-                                          or n.getRole() == R.ROLE_ENTRY else "")
-                           for n, _ in walk(url)),
+    url = app.find(R.ROLE_TEXT, "Server Address")
+    wait_until(lambda: app.text_of(url) == server.url,
                what="the server address kept on the sign-in page")
     assert switch_is_on(remember_switch(app))
     wait_until(lambda: kept_tokens(server.url) == [], what="the token to leave the keyring")
@@ -251,18 +253,14 @@ def expired_token():
     token = server.token("alice")
     app.set_text(None, "Access Token", token)
     app.click(R.ROLE_PUSH_BUTTON, "Sign In")
-    wait_main_window(app, "sign-in with a new token")
+    wait_main_window(app, "sign-in with a new token", from_sign_in_page=True,
+                     earlier_error=error)
     wait_until(lambda: kept_tokens(server.url) == [("alice", token, "com.example.Transfer.Token")],
                what="the new token in place of the expired one")
 
 
 def main():
-    teardown = steps.teardown
-
-    def teardown_and_stop_keyring():
-        teardown()
-        stop_keyring()
-    steps.teardown = teardown_and_stop_keyring
+    steps.on_teardown(stop_keyring)
     return steps.run(setup)
 
 
