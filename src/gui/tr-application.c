@@ -48,6 +48,7 @@ typedef struct
   char    *token;
   gboolean remember;
   gboolean local;
+  gboolean from_keyring; /* the kept token: never shown again on the sign-in page */
 } SignIn;
 
 static void
@@ -173,7 +174,8 @@ agent_created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       g_message ("Sign-in to %s failed: %s", data->url, error->message);
-      show_sign_in (self, data->local ? NULL : data->url, data->local ? NULL : data->token, text);
+      show_sign_in (self, data->local ? NULL : data->url,
+                    data->local || data->from_keyring ? NULL : data->token, text);
       return;
     }
 
@@ -188,6 +190,9 @@ agent_created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (data->remember && self->keyring)
         tr_token_store_save_async (data->url, account, data->token, self->cancellable,
                                    saved_token_cb, g_object_ref (self));
+      else if (self->keyring)
+        /* Not to be remembered: a token kept from before must not be used next time. */
+        tr_token_store_clear_async (data->url, account, NULL, NULL, NULL);
     }
 }
 
@@ -195,7 +200,8 @@ static void local_refresher (TrTokenCredential *credential, GCancellable *cancel
                              gpointer user_data);
 
 static void
-sign_in (TrApplication *self, const char *url, const char *token, gboolean remember, gboolean local)
+sign_in_full (TrApplication *self, const char *url, const char *token, gboolean remember,
+              gboolean local, gboolean from_keyring)
 {
   g_autoptr (TrTokenCredential) credential = NULL;
   g_autoptr (GError) error = NULL;
@@ -217,6 +223,7 @@ sign_in (TrApplication *self, const char *url, const char *token, gboolean remem
   data->token = g_strdup (token);
   data->remember = remember;
   data->local = local;
+  data->from_keyring = from_keyring;
   task = g_task_new (self, NULL, NULL, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify)sign_in_free);
 
@@ -224,6 +231,12 @@ sign_in (TrApplication *self, const char *url, const char *token, gboolean remem
   tr_window_show_loading (get_window (self), _ ("Signing in…"));
   tr_call_client_create_agent_async (self->client, url, credential, self->options,
                                      self->cancellable, agent_created_cb, g_steal_pointer (&task));
+}
+
+static void
+sign_in (TrApplication *self, const char *url, const char *token, gboolean remember, gboolean local)
+{
+  sign_in_full (self, url, token, remember, local, FALSE);
 }
 
 /* The local server */
@@ -296,7 +309,7 @@ stored_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   self->signing_in = FALSE;
   if (token != NULL)
-    sign_in (self, url, token, TRUE, FALSE);
+    sign_in_full (self, url, token, TRUE, FALSE, TRUE);
   else
     show_sign_in (self, url, NULL, NULL);
 }

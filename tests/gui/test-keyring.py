@@ -249,6 +249,10 @@ def expired_token():
     time.sleep(2)
     assert on_sign_in_page(app) and sign_in_error(app) == error
     assert not app.find_all(None, "Signing in"), "still signing in"
+    # The kept (failed) token is not put back into the field.
+    field = wait_until(lambda: app._editable(None, "Access Token", None),
+                       what="the Access Token field")
+    assert app.text_of(field) == "", "the kept token was shown again"
     check_names(app, "sign-in page with an expired kept token")
     token = server.token("alice")
     app.set_text(None, "Access Token", token)
@@ -257,6 +261,25 @@ def expired_token():
                      earlier_error=error)
     wait_until(lambda: kept_tokens(server.url) == [("alice", token, "com.example.Transfer.Token")],
                what="the new token in place of the expired one")
+
+
+@step("Remember off: signing in removes the token kept from before")
+def remember_off():
+    server = ctx["server"]
+    expired = server.token("alice", ttl=1)
+    time.sleep(2.2)
+    keep_token(server.url, "alice", expired)
+    app = start_app()
+    app.find(R.ROLE_PUSH_BUTTON, "Sign In")
+    wait_until(lambda: sign_in_error(app), what="the reason on the sign-in page")
+    switch = remember_switch(app)
+    switch.queryAction().doAction(0)
+    wait_until(lambda: not switch_is_on(remember_switch(app)), what="Remember off")
+    app.set_text(None, "Access Token", server.token("alice"))
+    app.click(R.ROLE_PUSH_BUTTON, "Sign In")
+    wait_main_window(app, "sign-in without Remember", from_sign_in_page=True,
+                     earlier_error=sign_in_error(app))
+    wait_until(lambda: kept_tokens(server.url) == [], what="the old token to leave the keyring")
 
 
 def main():
