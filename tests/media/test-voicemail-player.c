@@ -12,6 +12,8 @@
 #include <gst/gst.h>
 
 #include "tr-agent-fixture.h"
+#include "tr-call-private.h"
+#include "tr-media-session.h"
 #include "tr-media-test-util.h"
 #include "tr-tone-probe.h"
 
@@ -40,6 +42,15 @@ playing_cb (TrVoicemailPlayer *player, GParamSpec *pspec, Progress *progress)
   progress->playing_notifies++;
 }
 
+static gint64
+first_audio_us (TrCall *call)
+{
+  TrMediaStats stats;
+
+  tr_media_session_get_stats (_tr_call_get_media_session (call), &stats);
+  return stats.first_audio_us;
+}
+
 /* B calls C's mailbox and speaks SPOKEN_MS after the greeting; C's box gets the message. */
 static TrVoicemail *
 leave_message (AgentFixture *f)
@@ -59,8 +70,10 @@ leave_message (AgentFixture *f)
   call = tr_call_agent_start_call_finish (f->agents[B], wait_result (&result, 10000), &error);
   g_assert_no_error (error);
   wait_call_state (call, TR_CALL_STATE_CONNECTED, 10000);
-  /* The greeting plays (media starts ~0.3 s after connecting), then B's tone is recorded. */
-  spin_ms (greeting_ms + 300 + SPOKEN_MS);
+  /* The greeting plays from when B first hears the line (media may take a while to come up,
+   * more so in an instrumented build), then B's tone is recorded. */
+  WAIT_UNTIL (first_audio_us (call) != 0, tone_probe_wait_ms, "B to hear the greeting");
+  spin_ms (greeting_ms + SPOKEN_MS);
   hang_up (call);
 
   message = wait_box_message (box, 10000);
