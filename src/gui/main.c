@@ -4,6 +4,8 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include <gtk/gtk.h>
+
 #include "tr-application.h"
 
 /* Running from the build tree: add the schema compiled there (<build>/data) to the search
@@ -36,14 +38,18 @@ find_schema (void)
 
 /* With the cairo renderer asked for, GDK has no use for OpenGL, but on X11 it still loads the
  * GL stack to pick a visual (with Mesa's software driver: LLVM, about 50 MiB of memory). Not
- * when the user set GDK_DEBUG themselves. */
+ * when the user set the variable themselves. GTK 4.16 moved the switch from GDK_DEBUG to
+ * GDK_DISABLE (the Flatpak's runtime is newer than Debian's 4.8). */
 static void
 skip_unused_gl (void)
 {
-  const char *debug = g_getenv ("GDK_DEBUG");
+  gboolean    gdk_disable = gtk_get_major_version () > 4
+                         || (gtk_get_major_version () == 4 && gtk_get_minor_version () >= 16);
+  const char *variable = gdk_disable ? "GDK_DISABLE" : "GDK_DEBUG";
+  const char *current = g_getenv (variable);
 
-  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0 && (debug == NULL || *debug == '\0'))
-    g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
+  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0 && (current == NULL || *current == '\0'))
+    g_setenv (variable, gdk_disable ? "gl" : "gl-disable", TRUE);
 }
 
 int
