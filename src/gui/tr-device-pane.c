@@ -296,6 +296,22 @@ test_sound_clicked_cb (TrDevicePane *self)
     tr_device_tester_play_test_sound (self->tester);
 }
 
+/* The level and the test sound button follow the tester only while the pane is on screen:
+ * GTK 4.8's AT-SPI code trips a critical when a widget of a window being hidden changes its
+ * accessible value or state (seen closing the Devices window while the level moved). */
+static void
+sync_tester_widgets (TrDevicePane *self)
+{
+  /* Visible all the way up: a window being hidden is no longer visible before it unmaps. */
+  if (self->tester == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self))
+      || !gtk_widget_is_visible (GTK_WIDGET (self)))
+    return;
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (self->level_bar),
+                           tr_device_tester_get_input_level (self->tester));
+  gtk_widget_set_sensitive (self->test_sound_button,
+                            !tr_device_tester_get_playing_sound (self->tester));
+}
+
 static void
 update_tester (TrDevicePane *self)
 {
@@ -315,6 +331,7 @@ tr_device_pane_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (tr_device_pane_parent_class)->map (widget);
   update_tester (TR_DEVICE_PANE (widget));
+  sync_tester_widgets (TR_DEVICE_PANE (widget));
 }
 
 static void
@@ -452,10 +469,11 @@ tr_device_pane_set_device_manager (TrDevicePane    *self,
   self->tester = tr_device_tester_new (devices);
   tr_device_tester_set_preview_func (self->tester, tr_video_paintable_frame_func,
                                      g_object_ref (self->paintable), g_object_unref);
-  g_object_bind_property (self->tester, "input-level", self->level_bar, "value",
-                          G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self->tester, "playing-sound", self->test_sound_button, "sensitive",
-                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+  g_signal_connect_swapped (self->tester, "notify::input-level",
+                            G_CALLBACK (sync_tester_widgets), self);
+  g_signal_connect_swapped (self->tester, "notify::playing-sound",
+                            G_CALLBACK (sync_tester_widgets), self);
+  sync_tester_widgets (self);
   g_signal_connect_swapped (self->tester, "notify::failed-device", G_CALLBACK (tester_failed_cb),
                             self);
 
