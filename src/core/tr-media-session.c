@@ -68,6 +68,7 @@ struct _TrMediaSession
   GstElement      *camera;         /* the source while the camera is on */
   GstElement      *camera_entry;   /* videoconvert */
   GstElement      *video_valve;
+  GstElement      *picture_valve;  /* decoded video to pictures only while someone shows them */
   TrDevice        *mic_device;
   TrDevice        *camera_device;
   gint             mic_buffers;    /* (atomic) buffers the microphone delivered */
@@ -1247,22 +1248,29 @@ build_video (TrMediaSession *self)
       || !link_to_webrtc (self, pay, FALSE, self->vp8_pt))
     return FALSE;
 
-  /* Receive: rtpvp8depay ! vp8dec ! videoconvert ! BGRx ! fakesink, whose handoffs go to the
-   * video function (the GUI's picture). */
+  /* Receive: rtpvp8depay ! vp8dec ! valve ! videoconvert ! BGRx ! fakesink, whose handoffs go
+   * to the video function (the GUI's picture). The valve drops while there is no function: no
+   * conversion for nobody (the CLI, the benchmarks). */
   self->video_depay = make ("rtpvp8depay", NULL);
   dec = make ("vp8dec", NULL);
+  self->picture_valve = make ("valve", "picture-valve");
   convert = make ("videoconvert", NULL);
   bgrx = make ("capsfilter", NULL);
   sink = make ("fakesink", NULL);
-  if (!self->video_depay || !dec || !convert || !bgrx || !sink)
+  if (!self->video_depay || !dec || !self->picture_valve || !convert || !bgrx || !sink)
     return FALSE;
 
   bgrx_caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "BGRx", NULL);
   g_object_set (bgrx, "caps", bgrx_caps, NULL);
   g_object_set (sink, "sync", FALSE, "async", FALSE, "signal-handoffs", TRUE, NULL);
   g_signal_connect (sink, "handoff", G_CALLBACK (video_handoff_cb), self);
-  gst_bin_add_many (GST_BIN (self->pipeline), self->video_depay, dec, convert, bgrx, sink, NULL);
-  if (!gst_element_link_many (self->video_depay, dec, convert, bgrx, sink, NULL))
+  g_mutex_lock (&self->stats_lock);
+  g_object_set (self->picture_valve, "drop", self->video_func == NULL, NULL);
+  g_mutex_unlock (&self->stats_lock);
+  gst_bin_add_many (GST_BIN (self->pipeline), self->video_depay, dec, self->picture_valve, convert,
+                    bgrx, sink, NULL);
+  if (!gst_element_link_many (self->video_depay, dec, self->picture_valve, convert, bgrx, sink,
+                              NULL))
     return FALSE;
 
   pad = gst_element_get_static_pad (dec, "src");
@@ -1426,7 +1434,7 @@ teardown (TrMediaSession *self)
 
   self->webrtc = NULL;
   self->mic = self->mic_entry = self->mute_volume = self->audio_valve = NULL;
-  self->camera = self->camera_entry = self->video_valve = NULL;
+  self->camera = self->camera_entry = self->video_valve = self->picture_valve = NULL;
   self->audio_depay = self->video_depay = self->playback_volume = self->speaker = NULL;
   g_clear_object (&self->mic_device);
   g_clear_object (&self->camera_device);
@@ -1946,6 +1954,8 @@ tr_media_session_set_video_func (TrMediaSession  *self,
   self->video_data = user_data;
   self->video_destroy = destroy;
   g_mutex_unlock (&self->stats_lock);
+  if (self->picture_valve != NULL)
+    g_object_set (self->picture_valve, "drop", func == NULL, NULL);
 
   if (old_destroy != NULL)
     old_destroy (old_data);
