@@ -12,6 +12,7 @@
 
 #include "tr-device-private.h"
 #include "tr-media-session.h"
+#include "tr-sdp.h"
 #include "tr-test-camera.h"
 #include "tr-util-private.h"
 
@@ -1591,37 +1592,6 @@ set_remote_description (TrMediaSession   *self,
   gst_webrtc_session_description_free (desc);
 }
 
-/* The payload type the offer gives @encoding in its @media section, or -1 if absent. */
-static int
-offer_payload_type (GstSDPMessage *sdp,
-                    const char    *media_kind,
-                    const char    *encoding)
-{
-  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
-    {
-      const GstSDPMedia *media = gst_sdp_message_get_media (sdp, i);
-
-      /* (With max-bundle, m-lines after the first have port 0 and a=bundle-only.) */
-      if (g_strcmp0 (gst_sdp_media_get_media (media), media_kind) != 0)
-        continue;
-
-      for (guint j = 0; ; j++)
-        {
-          const char *rtpmap = gst_sdp_media_get_attribute_val_n (media, "rtpmap", j);
-          const char *space;
-
-          if (rtpmap == NULL)
-            break;
-          space = strchr (rtpmap, ' ');
-          if (space != NULL && g_ascii_strncasecmp (space + 1, encoding, strlen (encoding)) == 0
-              && space[1 + strlen (encoding)] == '/')
-            return atoi (rtpmap);
-        }
-    }
-
-  return -1;
-}
-
 static void
 handle_offer (TrMediaSession *self,
               const char     *text)
@@ -1654,8 +1624,8 @@ handle_offer (TrMediaSession *self,
   self->offer_handled = TRUE;
 
   /* Send with the payload types the offer uses (a payloader keeps its own pt). */
-  self->opus_pt = offer_payload_type (sdp, "audio", "OPUS");
-  self->vp8_pt = offer_payload_type (sdp, "video", "VP8");
+  self->opus_pt = tr_sdp_payload_type (sdp, "audio", "OPUS");
+  self->vp8_pt = tr_sdp_payload_type (sdp, "video", "VP8");
   self->has_audio = self->opus_pt >= 0;
   self->has_video = self->vp8_pt >= 0;
 

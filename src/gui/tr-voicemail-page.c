@@ -39,9 +39,8 @@ G_DEFINE_FINAL_TYPE (TrVoicemailPage, tr_voicemail_page, ADW_TYPE_BIN)
 char *
 tr_voicemail_duration_text (gint64 duration_ms)
 {
-  gint64 seconds = MAX (duration_ms, 0) / 1000 + (MAX (duration_ms, 0) % 1000 >= 500 ? 1 : 0);
-
-  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d", seconds / 60, (int)(seconds % 60));
+  /* To the nearest second, then as call durations are written. */
+  return tr_format_duration ((MAX (duration_ms, 0) + 500) / 1000);
 }
 
 char *

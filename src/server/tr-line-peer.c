@@ -13,6 +13,7 @@
 #include <gst/webrtc/webrtc.h>
 
 #include "tr-line-peer.h"
+#include "tr-sdp.h"
 
 #define MAX_PENDING_CANDIDATES 64
 
@@ -316,32 +317,6 @@ remote_description_set_cb (GstPromise *promise, gpointer user_data)
   g_idle_add_full (G_PRIORITY_DEFAULT, remote_set_cb, g_object_ref (self), g_object_unref);
 }
 
-/* The payload type the offer gives @encoding in its @kind section, or -1. */
-static int
-offer_payload_type (GstSDPMessage *sdp, const char *kind, const char *encoding)
-{
-  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
-    {
-      const GstSDPMedia *media = gst_sdp_message_get_media (sdp, i);
-
-      if (g_strcmp0 (gst_sdp_media_get_media (media), kind) != 0)
-        continue;
-      for (guint j = 0;; j++)
-        {
-          const char *rtpmap = gst_sdp_media_get_attribute_val_n (media, "rtpmap", j);
-          const char *space;
-
-          if (rtpmap == NULL)
-            break;
-          space = strchr (rtpmap, ' ');
-          if (space != NULL && g_ascii_strncasecmp (space + 1, encoding, strlen (encoding)) == 0
-              && space[1 + strlen (encoding)] == '/')
-            return atoi (rtpmap);
-        }
-    }
-  return -1;
-}
-
 static GstCaps *
 codec_caps (gboolean audio, int pt)
 {
@@ -486,8 +461,8 @@ handle_offer (TrLinePeer *self, const char *text)
   self->offer_handled = TRUE;
 
   /* Send with the payload types the offer uses (a payloader keeps its own pt). */
-  opus_pt = offer_payload_type (sdp, "audio", "OPUS");
-  vp8_pt = offer_payload_type (sdp, "video", "VP8");
+  opus_pt = tr_sdp_payload_type (sdp, "audio", "OPUS");
+  vp8_pt = tr_sdp_payload_type (sdp, "video", "VP8");
   if (!build_pipeline (self, opus_pt, vp8_pt))
     {
       g_warning ("Call %s: the line's media pipeline could not be built", self->call_id);

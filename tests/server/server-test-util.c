@@ -603,3 +603,25 @@ test_connect_call (TestClient *caller, TestClient *callee)
   accepted = test_client_wait (caller, "call.accepted", call_id);
   return call_id;
 }
+
+void
+server_fixture_setup (ServerFixture *f, gconstpointer data)
+{
+  f->server = test_server_new ();
+  test_server_add_user (f->server, "alice", "Alice");
+  test_server_add_user (f->server, "bob", "Bob");
+  test_server_add_user (f->server, "carol", "Carol");
+  test_server_add_user (f->server, "dave", "Dave");
+  f->alice = test_client_new (f->server, "alice");
+  f->bob = test_client_new (f->server, "bob");
+  f->carol = test_client_new (f->server, "carol");
+}
+
+void
+server_fixture_teardown (ServerFixture *f, gconstpointer data)
+{
+  g_clear_pointer (&f->alice, test_client_free);
+  g_clear_pointer (&f->bob, test_client_free);
+  g_clear_pointer (&f->carol, test_client_free);
+  g_clear_pointer (&f->server, test_server_free);
+}

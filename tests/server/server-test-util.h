@@ -89,4 +89,16 @@ void test_set_wait_ms (guint ms);
 /* @caller calls @callee and @callee accepts; returns the call id. */
 char *test_connect_call (TestClient *caller, TestClient *callee);
 
+/* A server with users alice, bob, carol and dave, and clients signed in as the first three. */
+typedef struct
+{
+  TestServer *server;
+  TestClient *alice;
+  TestClient *bob;
+  TestClient *carol;
+} ServerFixture;
+
+void server_fixture_setup    (ServerFixture *f, gconstpointer data);
+void server_fixture_teardown (ServerFixture *f, gconstpointer data);
+
 G_END_DECLS

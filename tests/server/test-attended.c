@@ -12,37 +12,6 @@
 
 #include "server-test-util.h"
 
-typedef struct
-{
-  TestServer *server;
-  TestClient *alice;
-  TestClient *bob;
-  TestClient *carol;
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  f->server = test_server_new ();
-  test_server_add_user (f->server, "alice", "Alice");
-  test_server_add_user (f->server, "bob", "Bob");
-  test_server_add_user (f->server, "carol", "Carol");
-  test_server_add_user (f->server, "dave", "Dave");
-  f->alice = test_client_new (f->server, "alice");
-  f->bob = test_client_new (f->server, "bob");
-  f->carol = test_client_new (f->server, "carol");
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_pointer (&f->alice, test_client_free);
-  g_clear_pointer (&f->bob, test_client_free);
-  g_clear_pointer (&f->carol, test_client_free);
-  test_server_stop (f->server);
-  g_clear_pointer (&f->server, test_server_free);
-}
-
 static JsonObject *
 member (JsonObject *object, const char *name)
 {
@@ -72,7 +41,7 @@ assert_transfer_state (TestClient *transferor, const char *transfer, const char 
 
 /* A resumes X after a failed transfer: B hears the hold end. */
 static void
-assert_resumes (Fixture *f, const char *x)
+assert_resumes (ServerFixture *f, const char *x)
 {
   g_autoptr (JsonObject) result = test_client_ok (f->alice, "call.resume", "\"call\": \"%s\"", x);
   g_autoptr (JsonObject) event = NULL;
@@ -88,7 +57,7 @@ assert_resumes (Fixture *f, const char *x)
  * B has its transfer.request (checked).
  */
 static char *
-begin_attended (Fixture *f, char **out_x, char **out_y)
+begin_attended (ServerFixture *f, char **out_x, char **out_y)
 {
   g_autofree char *x = test_connect_call (f->alice, f->bob);
   g_autofree char *y = NULL;
@@ -126,7 +95,7 @@ begin_attended (Fixture *f, char **out_x, char **out_y)
 
 /* B places the replacing call; C is offered it (with replaces) at once. Returns its id. */
 static char *
-follow_attended (Fixture *f, const char *transfer, const char *y)
+follow_attended (ServerFixture *f, const char *transfer, const char *y)
 {
   g_autoptr (JsonObject) result = test_client_ok (
       f->bob, "call.start", "\"to\": \"carol\", \"transfer\": \"%s\", \"replaces\": \"%s\"",
@@ -146,7 +115,7 @@ follow_attended (Fixture *f, const char *transfer, const char *y)
 }
 
 static void
-test_attended_success (Fixture *f, gconstpointer data)
+test_attended_success (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *x = NULL;
   g_autofree char *y = NULL;
@@ -175,7 +144,7 @@ test_attended_success (Fixture *f, gconstpointer data)
 
 /* Checks before anything starts. */
 static void
-test_attended_refused (Fixture *f, gconstpointer data)
+test_attended_refused (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *x = test_connect_call (f->alice, f->bob);
   g_autofree char *other = test_connect_call (f->bob, f->carol);
@@ -224,7 +193,7 @@ test_attended_refused (Fixture *f, gconstpointer data)
 
 /* A second transfer on X or on Y while one runs: 491/1; B's call.start must match: 403/5. */
 static void
-test_attended_in_progress (Fixture *f, gconstpointer data)
+test_attended_in_progress (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *x = NULL;
   g_autofree char *y = NULL;
@@ -255,7 +224,7 @@ test_attended_in_progress (Fixture *f, gconstpointer data)
 
 /* C refuses the replacing call: 603/1; X stays held, Y stays up; A resumes X. */
 static void
-test_attended_declined (Fixture *f, gconstpointer data)
+test_attended_declined (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *x = NULL;
   g_autofree char *y = NULL;
@@ -277,7 +246,7 @@ test_attended_declined (Fixture *f, gconstpointer data)
 
 /* B hangs up X during the transfer: 487/2, the replacing call is cancelled. */
 static void
-test_attended_transferee_hangs_up (Fixture *f, gconstpointer data)
+test_attended_transferee_hangs_up (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *x = NULL;
   g_autofree char *y = NULL;
@@ -296,7 +265,7 @@ test_attended_transferee_hangs_up (Fixture *f, gconstpointer data)
 
 /* A–C ends during the transfer: 481/2; B's late call.start no longer matches; A resumes X. */
 static void
-test_attended_target_ended (Fixture *f, gconstpointer data)
+test_attended_target_ended (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *x = NULL;
   g_autofree char *y = NULL;
@@ -339,7 +308,7 @@ test_attended_target_ended (Fixture *f, gconstpointer data)
 /* Voicemail signaling */
 
 static void
-test_voicemail_routes (Fixture *f, gconstpointer data)
+test_voicemail_routes (ServerFixture *f, gconstpointer data)
 {
   g_autoptr (JsonObject) result = NULL;
   g_autoptr (JsonObject) event = NULL;
@@ -421,7 +390,7 @@ test_voicemail_routes (Fixture *f, gconstpointer data)
 
 /* Blind transfer to C, whose unanswered rule is her voicemail; and transfer to a mailbox. */
 static void
-test_voicemail_transfers (Fixture *f, gconstpointer data)
+test_voicemail_transfers (ServerFixture *f, gconstpointer data)
 {
   g_autoptr (JsonObject) result = NULL;
   g_autoptr (JsonObject) event = NULL;
@@ -485,7 +454,7 @@ test_voicemail_transfers (Fixture *f, gconstpointer data)
 }
 
 static void
-test_voicemail_box (Fixture *f, gconstpointer data)
+test_voicemail_box (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *token = test_server_token (f->server, "carol", 600);
   g_autofree char *greeting = g_build_filename (g_getenv ("TR_BUILD_DIR"), "src", "server",
@@ -545,7 +514,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, ServerFixture, NULL, server_fixture_setup, func, server_fixture_teardown)
   ADD ("/attended/success", test_attended_success);
   ADD ("/attended/refused", test_attended_refused);
   ADD ("/attended/in-progress", test_attended_in_progress);

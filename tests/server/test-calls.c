@@ -5,36 +5,6 @@
 
 #include "server-test-util.h"
 
-typedef struct
-{
-  TestServer *server;
-  TestClient *alice;
-  TestClient *bob;
-  TestClient *carol;
-} Fixture;
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  f->server = test_server_new ();
-  test_server_add_user (f->server, "alice", "Alice");
-  test_server_add_user (f->server, "bob", "Bob");
-  test_server_add_user (f->server, "carol", "Carol");
-  test_server_add_user (f->server, "dave", "Dave");
-  f->alice = test_client_new (f->server, "alice");
-  f->bob = test_client_new (f->server, "bob");
-  f->carol = test_client_new (f->server, "carol");
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_pointer (&f->alice, test_client_free);
-  g_clear_pointer (&f->bob, test_client_free);
-  g_clear_pointer (&f->carol, test_client_free);
-  g_clear_pointer (&f->server, test_server_free);
-}
-
 static JsonObject *
 member (JsonObject *object, const char *name)
 {
@@ -50,7 +20,7 @@ assert_ended (TestClient *client, const char *call, guint code, guint subcode)
 }
 
 static void
-test_basic_call (Fixture *f, gconstpointer data)
+test_basic_call (ServerFixture *f, gconstpointer data)
 {
   g_autoptr (JsonObject) result = NULL;
   g_autoptr (JsonObject) event = NULL;
@@ -184,7 +154,7 @@ set_settings (TestClient *client, const char *json)
 }
 
 static void
-test_service_lines (Fixture *f, gconstpointer data)
+test_service_lines (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *busy = start_call (f->alice, "line-busy");
   g_autofree char *decline = NULL;
@@ -206,7 +176,7 @@ test_service_lines (Fixture *f, gconstpointer data)
 }
 
 static void
-test_reject_and_offline (Fixture *f, gconstpointer data)
+test_reject_and_offline (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *call = start_call (f->alice, "bob");
   g_autoptr (JsonObject) incoming = test_client_wait (f->bob, "call.incoming", call);
@@ -231,7 +201,7 @@ test_reject_and_offline (Fixture *f, gconstpointer data)
 }
 
 static void
-test_multiple_sessions (Fixture *f, gconstpointer data)
+test_multiple_sessions (ServerFixture *f, gconstpointer data)
 {
   g_autoptr (TestClient) bob2 = test_client_new (f->server, "bob");
   g_autofree char *call = start_call (f->alice, "bob");
@@ -250,7 +220,7 @@ test_multiple_sessions (Fixture *f, gconstpointer data)
 }
 
 static void
-test_forwarding (Fixture *f, gconstpointer data)
+test_forwarding (ServerFixture *f, gconstpointer data)
 {
   g_autoptr (JsonObject) result = NULL;
   g_autoptr (JsonObject) event = NULL;
@@ -312,7 +282,7 @@ forward (TestServer *server, const char *from, const char *to)
 
 /* At most 5 forwarding hops. */
 static void
-test_forwarding_hops (Fixture *f, gconstpointer data)
+test_forwarding_hops (ServerFixture *f, gconstpointer data)
 {
   g_autoptr (JsonObject) result = NULL;
   g_autoptr (JsonObject) event = NULL;
@@ -347,7 +317,7 @@ test_forwarding_hops (Fixture *f, gconstpointer data)
 }
 
 static void
-test_no_answer (Fixture *f, gconstpointer data)
+test_no_answer (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *call = NULL;
 
@@ -360,7 +330,7 @@ test_no_answer (Fixture *f, gconstpointer data)
 /* A (alice) and B (bob) connected; A starts a transfer of B to @target. Returns the transfer
  * id; *out_call gets the call A–B. */
 static char *
-begin_transfer (Fixture *f, const char *target, gboolean disable, char **out_call)
+begin_transfer (ServerFixture *f, const char *target, gboolean disable, char **out_call)
 {
   g_autofree char *call = test_connect_call (f->alice, f->bob);
   g_autoptr (JsonObject) result = NULL;
@@ -420,7 +390,7 @@ assert_transfer_state (TestClient *transferor, const char *transfer, const char 
 }
 
 static void
-test_transfer_success (Fixture *f, gconstpointer data)
+test_transfer_success (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *call = NULL;
   g_autofree char *transfer = begin_transfer (f, "carol", FALSE, &call);
@@ -466,7 +436,7 @@ test_transfer_success (Fixture *f, gconstpointer data)
 }
 
 static void
-test_transfer_checks (Fixture *f, gconstpointer data)
+test_transfer_checks (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *call = test_connect_call (f->alice, f->bob);
 
@@ -492,7 +462,7 @@ test_transfer_checks (Fixture *f, gconstpointer data)
 }
 
 static void
-test_transfer_declined (Fixture *f, gconstpointer data)
+test_transfer_declined (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *call = NULL;
   g_autofree char *transfer = begin_transfer (f, "carol", FALSE, &call);
@@ -514,7 +484,7 @@ test_transfer_declined (Fixture *f, gconstpointer data)
 }
 
 static void
-test_transfer_targets_fail (Fixture *f, gconstpointer data)
+test_transfer_targets_fail (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *call = NULL;
   g_autofree char *transfer = begin_transfer (f, "dave", FALSE, &call);
@@ -538,7 +508,7 @@ test_transfer_targets_fail (Fixture *f, gconstpointer data)
 }
 
 static void
-test_transfer_no_answer (Fixture *f, gconstpointer data)
+test_transfer_no_answer (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *call = NULL;
   g_autofree char *transfer = NULL;
@@ -555,7 +525,7 @@ test_transfer_no_answer (Fixture *f, gconstpointer data)
 }
 
 static void
-test_transfer_transferee_hangs_up (Fixture *f, gconstpointer data)
+test_transfer_transferee_hangs_up (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *call = NULL;
   g_autofree char *transfer = begin_transfer (f, "carol", FALSE, &call);
@@ -569,7 +539,7 @@ test_transfer_transferee_hangs_up (Fixture *f, gconstpointer data)
 }
 
 static void
-test_transfer_transferor_hangs_up (Fixture *f, gconstpointer data)
+test_transfer_transferor_hangs_up (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *call = NULL;
   g_autofree char *transfer = begin_transfer (f, "carol", FALSE, &call);
@@ -588,7 +558,7 @@ test_transfer_transferor_hangs_up (Fixture *f, gconstpointer data)
 }
 
 static void
-test_transfer_unresponsive (Fixture *f, gconstpointer data)
+test_transfer_unresponsive (ServerFixture *f, gconstpointer data)
 {
   g_autofree char *call = NULL;
   g_autofree char *transfer = NULL;
@@ -609,7 +579,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, ServerFixture, NULL, server_fixture_setup, func, server_fixture_teardown)
 
   ADD ("/server/call/basic", test_basic_call);
   ADD ("/server/call/service-lines", test_service_lines);
